@@ -1,0 +1,78 @@
+/// Where a finding's content came from.
+public enum FindingSource: String, Sendable, Codable, Hashable {
+  /// A blob in the repository's history.
+  case history
+  /// Staged in the index, not yet committed.
+  case index
+  /// A file in the work tree that differs from the index, or is untracked.
+  case worktree
+  /// A file of a directory that is not a git repository.
+  case file
+}
+
+/// What a report says of a commit.
+public struct CommitSummary: Sendable, Hashable, Codable {
+  public let sha: String
+  public let author: String
+  public let email: String
+  /// The author date, ISO 8601 with the author's UTC offset.
+  public let date: String
+  public let subject: String
+
+  public init(sha: String, author: String, email: String, date: String, subject: String) {
+    self.sha = sha
+    self.author = author
+    self.email = email
+    self.date = date
+    self.subject = subject
+  }
+}
+
+/// A secret found at one location.
+///
+/// Identity (for baselines and ignore files): rule id, fingerprint, path, and commit for
+/// history findings.
+public struct Finding: Sendable, Hashable {
+  public let ruleID: String
+  public let ruleName: String
+  public let provider: String
+  public let severity: Severity
+  public let source: FindingSource
+  /// Path relative to the scanned root, with `/` separators.
+  public let path: String
+  public let line: Int
+  public let column: Int
+  /// The commit that introduced the secret at this path; nil outside history.
+  public let commit: CommitSummary?
+  /// The secret in full. It stays in the process: reporters print `redacted` unless the user
+  /// asks for secrets.
+  public let secret: String
+  /// Prefix and last four characters, e.g. `sk-proj-…wxyz`.
+  public let redacted: String
+  /// SHA-256 of the secret, 64 hexadecimal digits.
+  public let fingerprint: String
+
+  public init(
+    rule: Rule, source: FindingSource, path: String, line: Int, column: Int, commit: CommitSummary?,
+    secret: String
+  ) {
+    ruleID = rule.id
+    ruleName = rule.name
+    provider = rule.provider
+    severity = rule.severity
+    self.source = source
+    self.path = path
+    self.line = line
+    self.column = column
+    self.commit = commit
+    self.secret = secret
+    redacted = Redaction.redact(secret, visiblePrefixes: rule.visiblePrefixes)
+    fingerprint = SHA256.hexDigest(secret)
+  }
+
+  /// Report order: path, line, column, rule, then commit, so output is deterministic.
+  public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+    (a.path, a.line, a.column, a.ruleID, a.source.rawValue, a.commit?.sha ?? "")
+      < (b.path, b.line, b.column, b.ruleID, b.source.rawValue, b.commit?.sha ?? "")
+  }
+}

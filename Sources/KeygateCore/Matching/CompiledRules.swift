@@ -1,0 +1,47 @@
+import KeygateRegex
+
+/// A rule set compiled for scanning: one Hyperscan database over every rule, and one PCRE2
+/// pattern per rule to confirm each hit and capture the secret.
+///
+/// Immutable after creation and shared by every scanning task.
+public final class CompiledRules: Sendable {
+  public let rules: [Rule]
+  let database: PatternDatabase
+  let confirmers: [PCRE2Regex]
+  /// How far before a match end (and after it) the confirming search looks, per rule.
+  let windows: [Int]
+  let largestGroupCount: Int
+
+  /// The confirm window for patterns Hyperscan cannot bound (e.g. `.*`).
+  static let unboundedWindow = 64 * 1024
+
+  /// Compiles `ruleSet`.
+  /// - Throws: `ConfigError` naming the rule when its pattern cannot be compiled; the combined
+  ///   database is compiled rule by rule on failure so the error names the rule.
+  public init(_ ruleSet: RuleSet) throws(ConfigError) {
+    rules = ruleSet.rules
+    guard !rules.isEmpty else { throw ConfigError(at: nil, "no rules to scan with") }
+    let specs = rules.map { PatternSpec(expression: $0.pattern, caseInsensitive: $0.caseInsensitive) }
+    do {
+      database = try PatternDatabase(patterns: specs)
+    } catch {
+      for (rule, spec) in zip(rules, specs) {
+        do { _ = try PatternDatabase(patterns: [spec]) } catch {
+          throw ConfigError(at: rule.location, ruleID: rule.id, "\(error)")
+        }
+      }
+      throw ConfigError(at: nil, "the rules compile one by one but not together: \(error)")
+    }
+    var confirmers: [PCRE2Regex] = []
+    for rule in rules {
+      do {
+        confirmers.append(try PCRE2Regex(rule.pattern, caseInsensitive: rule.caseInsensitive))
+      } catch {
+        throw ConfigError(at: rule.location, ruleID: rule.id, "\(error)")
+      }
+    }
+    self.confirmers = confirmers
+    windows = database.widths.map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
+    largestGroupCount = confirmers.map(\.captureCount).max() ?? 0
+  }
+}

@@ -1,0 +1,89 @@
+import KeygateRegex
+
+/// Scans content with every rule in one Hyperscan pass, then confirms each hit with PCRE2 around
+/// it for exact bounds and the secret group.
+///
+/// Owns per-task scratch space: create one Matcher in each task that scans.
+public struct Matcher: ~Copyable {
+  public let rules: CompiledRules
+  private var scratch: Scratch
+  private var matchData: MatchData
+  private var hits: [(pattern: Int, end: Int)] = []
+
+  /// - Throws: `RegexError` when Hyperscan cannot allocate scratch space.
+  public init(rules: CompiledRules) throws(RegexError) {
+    self.rules = rules
+    scratch = try Scratch(for: rules.database)
+    matchData = MatchData(groups: rules.largestGroupCount)
+  }
+
+  /// Every confirmed match in `content`, ordered by position then rule.
+  /// - Throws: `RegexError` when the content is too large for one pass or an engine fails.
+  public mutating func matches(in content: UnsafeRawBufferPointer) throws(RegexError) -> [RawMatch] {
+    hits.removeAll(keepingCapacity: true)
+    try scratch.scan(content) { pattern, end in hits.append((pattern, end)) }
+    if hits.isEmpty { return [] }
+
+    var found: [(rule: Int, secret: Range<Int>)] = []
+    // Hyperscan reports every end of a variable-length match; confirm once per stretch.
+    var confirmedUpTo = [Int](repeating: 0, count: rules.rules.count)
+    for hit in hits {
+      let rule = hit.pattern
+      guard hit.end > confirmedUpTo[rule] else { continue }
+      let window = rules.windows[rule]
+      let limit = min(content.count, hit.end + window)
+      // The subject starts at 0 so that look-behind (`\b`) sees the byte before the window.
+      let subject = UnsafeRawBufferPointer(rebasing: content[0..<limit])
+      var start = max(confirmedUpTo[rule], hit.end - window)
+      var covered = hit.end
+      while start < hit.end,
+        let groups = try rules.confirmers[rule].firstMatch(in: subject, from: start, using: &matchData)
+      {
+        guard let whole = groups[0], whole.lowerBound < hit.end else { break }
+        let secretGroup = rules.rules[rule].secretGroup
+        if let secret = groups[secretGroup], !secret.isEmpty { found.append((rule, secret)) }
+        covered = max(covered, whole.upperBound)
+        start = whole.isEmpty ? whole.lowerBound + 1 : whole.upperBound
+      }
+      confirmedUpTo[rule] = covered
+    }
+    found.sort { ($0.secret.lowerBound, $0.rule) < ($1.secret.lowerBound, $1.rule) }
+
+    var position = TextPosition()
+    return found.map { match in
+      position.advance(to: match.secret.lowerBound, in: content)
+      return RawMatch(
+        ruleIndex: match.rule, secretRange: match.secret,
+        secret: String(decoding: UnsafeRawBufferPointer(rebasing: content[match.secret]), as: UTF8.self),
+        line: position.line, column: position.column)
+    }
+  }
+}
+
+/// Line and column of a byte offset, advanced forward through the content without rescanning.
+struct TextPosition {
+  private(set) var offset = 0
+  private(set) var line = 1
+  private var lineStart = 0
+
+  /// The column, in Unicode scalars from the line's start, 1-based.
+  var column: Int { _column }
+  private var _column = 1
+
+  mutating func advance(to target: Int, in content: UnsafeRawBufferPointer) {
+    precondition(target >= offset, "positions are computed in increasing order")
+    var index = offset
+    while index < target {
+      if content[index] == 0x0A {
+        line += 1
+        lineStart = index + 1
+      }
+      index += 1
+    }
+    offset = target
+    // UTF-8 continuation bytes (10xxxxxx) do not start a scalar.
+    var scalars = 0
+    for byteIndex in lineStart..<target where content[byteIndex] & 0xC0 != 0x80 { scalars += 1 }
+    _column = scalars + 1
+  }
+}

@@ -1,0 +1,13 @@
+/// A confirmed match of one rule in one piece of content.
+public struct RawMatch: Sendable, Hashable {
+  /// Index into `CompiledRules.rules`.
+  public let ruleIndex: Int
+  /// The secret's byte range in the content.
+  public let secretRange: Range<Int>
+  /// The secret's text (invalid UTF-8 replaced).
+  public let secret: String
+  /// 1-based line of the secret's first byte.
+  public let line: Int
+  /// 1-based column of the secret's first byte, counted in Unicode scalars.
+  public let column: Int
+}

@@ -1,0 +1,62 @@
+/// What was scanned.
+public struct ScanTarget: Sendable, Hashable {
+  public enum Mode: String, Sendable, Codable {
+    /// A git repository: its history and, unless bare, its uncommitted changes.
+    case gitRepository = "git"
+    /// A plain directory: its files.
+    case directory
+  }
+
+  /// The path as the user gave it.
+  public let path: String
+  public let mode: Mode
+  /// HEAD's commit, for a repository with commits.
+  public let headCommit: String?
+  /// A sentence on how the target was read, e.g. why it was scanned as a plain directory.
+  public let note: String?
+}
+
+/// One secret, wherever it appears: what a person needs to decide what to do.
+public struct SecretSummary: Sendable, Hashable {
+  public let fingerprint: String
+  public let redacted: String
+  public let ruleID: String
+  public let ruleName: String
+  public let severity: Severity
+  public let remediation: String
+  /// Findings of this secret, in report order.
+  public let findings: [Finding]
+  /// The first commit that introduced the secret, oldest in topological order.
+  public let introducedBy: CommitSummary?
+  /// True when the secret is in HEAD's tree; nil for a directory scan or a repository without commits.
+  public let inHead: Bool?
+  /// True when the secret is in the files on disk: changed, untracked, or unchanged since HEAD.
+  public let inWorkingTree: Bool
+}
+
+/// Counts of what a scan read.
+public struct ScanStatistics: Sendable, Hashable {
+  public var commits = 0
+  public var blobs = 0
+  public var files = 0
+  public var bytes = 0
+  public var seconds = 0.0
+  public init() {}
+}
+
+/// The result of a scan, ready for the gate and the reporters.
+public struct ScanReport: Sendable {
+  public let target: ScanTarget
+  /// One finding per location, in report order.
+  public let findings: [Finding]
+  /// The same findings grouped by secret, ordered by severity then first location.
+  public let secrets: [SecretSummary]
+  /// What could not be read, and deliberate skips.
+  public let problems: [ReadProblem]
+  public let statistics: ScanStatistics
+  /// The rules the scan ran.
+  public let rules: [Rule]
+
+  /// True when part of the input could not be read: the verdict cannot be vouched for.
+  public var isIncomplete: Bool { problems.contains { $0.isIncomplete } }
+}

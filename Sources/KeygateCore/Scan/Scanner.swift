@@ -1,0 +1,383 @@
+import Foundation
+import KeygateGit
+import KeygateRegex
+
+/// What to scan and how.
+public struct ScanOptions: Sendable {
+  /// A repository's work tree root, a bare repository, or a plain directory.
+  public var path: String
+  /// Whether libgit2 checks each object's hash as it reads it (slower; for forensics).
+  public var verifyObjectHashes = false
+  /// How many threads read and scan at once.
+  public var workers = ProcessInfo.processInfo.activeProcessorCount
+
+  public init(path: String) { self.path = path }
+}
+
+/// Why a scan could not run at all.
+public enum ScanError: Error, Sendable, CustomStringConvertible {
+  case pathNotFound(path: String)
+  case repository(path: String, underlying: GitError)
+  case engine(message: String)
+
+  public var description: String {
+    switch self {
+    case .pathNotFound(let path): "\(path): no such file or directory"
+    case .repository(let path, let error):
+      "\(path): cannot read the git repository: \(error.message) (libgit2 \(error.function)). "
+        + "Check that the repository is not corrupt (`git fsck`) and readable by this user."
+    case .engine(let message): "the matching engine failed: \(message)"
+    }
+  }
+}
+
+/// Runs every source of a target through the matcher and gathers findings: the one entry point
+/// of a scan.
+public struct Scanner: Sendable {
+  public let rules: CompiledRules
+
+  public init(rules: CompiledRules) { self.rules = rules }
+
+  /// Scans `options.path`: a repository's whole history and its uncommitted changes, or a plain
+  /// directory's files.
+  /// - Throws: `ScanError` when the target cannot be scanned at all. Parts that cannot be read
+  ///   are named in the report's problems instead.
+  public func scan(_ options: ScanOptions) throws(ScanError) -> ScanReport {
+    let started = ContinuousClock.now
+    guard FileContent.kind(at: options.path) != nil else { throw .pathNotFound(path: options.path) }
+    Libgit2.configure(verifyObjectHashes: options.verifyObjectHashes)
+    let repository: Repository?
+    do {
+      repository = try Repository.open(at: options.path)
+    } catch {
+      throw .repository(path: options.path, underlying: error)
+    }
+    var report: ScanReport
+    if let repository {
+      report = try scanRepository(repository, options: options)
+    } else {
+      report = try scanDirectory(options)
+    }
+    var statistics = report.statistics
+    let elapsed = ContinuousClock.now - started
+    statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    report = ScanReport(
+      target: report.target, findings: report.findings, secrets: report.secrets, problems: report.problems,
+      statistics: statistics, rules: report.rules)
+    return report
+  }
+
+  // MARK: - Git repositories
+
+  private struct BlobResult: Sendable {
+    var matches: [(blob: Int, matches: [RawMatch])] = []
+    var problems: [ReadProblem] = []
+    var bytes = 0
+  }
+
+  private func scanRepository(_ repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
+    let path = options.path
+    let history: GitHistory
+    let head: ObjectID?
+    do {
+      head = try repository.headCommitID()
+      history = try GitHistory(listing: repository)
+    } catch {
+      throw .repository(path: path, underlying: error)
+    }
+    var problems = history.problems
+    var statistics = ScanStatistics()
+    statistics.commits = history.commits.count
+    statistics.blobs = history.blobs.count
+
+    // Read and scan every unique blob once, each worker with its own repository and scratch.
+    let blobs = history.blobs
+    let rules = self.rules
+    let results = runWorkers(min(options.workers, max(1, blobs.count))) { nextIndex in
+      var result = BlobResult()
+      let workerRepository: Repository
+      var matcher: Matcher
+      do {
+        guard let opened = try Repository.open(at: path) else { throw GitError(code: -1, message: "repository vanished", function: "open") }
+        workerRepository = opened
+        matcher = try Matcher(rules: rules)
+      } catch {
+        result.problems.append(ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"))
+        return result
+      }
+      while case let index = nextIndex(), index < blobs.count {
+        let blob = blobs[index]
+        do {
+          let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
+            (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) })
+          }
+          result.bytes += scanned.count
+          let matches = try scanned.matches.get()
+          if !matches.isEmpty { result.matches.append((index, matches)) }
+        } catch {
+          result.problems.append(ReadProblem(subject: "blob \(blob.id) (\(blob.path))", message: "\(error)"))
+        }
+      }
+      return result
+    }
+    var blobMatches: [ObjectID: [RawMatch]] = [:]
+    for result in results {
+      statistics.bytes += result.bytes
+      problems += result.problems
+      for entry in result.matches { blobMatches[blobs[entry.blob].id] = entry.matches }
+    }
+
+    // Trace the blobs with findings back to the commits and paths that introduced them.
+    var findings: [Finding] = []
+    var headLocations: [(path: String, blob: ObjectID)] = []
+    if !blobMatches.isEmpty {
+      let traced = history.introductions(of: Set(blobMatches.keys), in: repository, head: head)
+      headLocations = traced.head
+      findings = historyFindings(blobMatches, introductions: traced.introductions, history: history, repository: repository)
+    }
+
+    // Uncommitted changes: staged content, and files that differ from the index or are untracked.
+    var changedPaths = Set<String>()
+    if !repository.isBare, let workDirectory = repository.workingDirectory {
+      do {
+        let changes = try repository.workingTreeChanges()
+        changedPaths = Set(changes.map(\.path))
+        let uncommitted = scanChanges(changes, in: repository, workDirectory: workDirectory, problems: &problems, statistics: &statistics)
+        findings += uncommitted
+      } catch {
+        problems.append(ReadProblem(subject: "working tree", message: "cannot read the index or the working tree: \(error)"))
+      }
+    }
+
+    var inWorkingTree = Set(findings.filter { $0.source != .history }.map(\.fingerprint))
+    var inHead = Set<String>()
+    for location in headLocations {
+      for match in blobMatches[location.blob] ?? [] {
+        let fingerprint = SHA256.hexDigest(match.secret)
+        inHead.insert(fingerprint)
+        if !changedPaths.contains(location.path), let root = repository.workingDirectory,
+          FileContent.kind(at: root + location.path) != nil
+        {
+          inWorkingTree.insert(fingerprint)
+        }
+      }
+    }
+    findings.sort(by: Finding.reportOrder)
+    let target = ScanTarget(
+      path: path, mode: .gitRepository, headCommit: head?.hex,
+      note: repository.isBare ? "bare repository: history only, no working tree" : nil)
+    return ScanReport(
+      target: target, findings: findings,
+      secrets: Self.summaries(of: findings, rules: rules.rules, inHead: head == nil ? nil : inHead, inWorkingTree: inWorkingTree),
+      problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
+      rules: rules.rules)
+  }
+
+  /// One finding per secret and path, at the commit that first introduced it there.
+  private func historyFindings(
+    _ blobMatches: [ObjectID: [RawMatch]], introductions: [ObjectID: [(path: String, commitIndex: Int?)]],
+    history: GitHistory, repository: Repository
+  ) -> [Finding] {
+    struct Key: Hashable {
+      let rule: Int
+      let secret: String
+      let path: String
+    }
+    // For each (rule, secret, path): the earliest introducing commit and the blob it was in.
+    var earliest: [Key: (rank: Int, commitIndex: Int?, blob: ObjectID)] = [:]
+    for (blob, matches) in blobMatches {
+      for (path, commitIndex) in introductions[blob] ?? [] {
+        let rank = commitIndex ?? Int.max
+        for match in matches {
+          let key = Key(rule: match.ruleIndex, secret: match.secret, path: path)
+          if let current = earliest[key], (current.rank, current.blob) <= (rank, blob) { continue }
+          earliest[key] = (rank, commitIndex, blob)
+        }
+      }
+    }
+    var commitSummaries: [Int: CommitSummary] = [:]
+    func summary(_ index: Int) -> CommitSummary? {
+      if let cached = commitSummaries[index] { return cached }
+      guard let commit = try? repository.commit(history.commits[index].id) else { return nil }
+      let summary = CommitSummary(
+        sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
+        date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
+        subject: commit.subject)
+      commitSummaries[index] = summary
+      return summary
+    }
+    var findings: [Finding] = []
+    for (key, origin) in earliest {
+      let commit = origin.commitIndex.flatMap(summary)
+      for match in blobMatches[origin.blob]! where match.ruleIndex == key.rule && match.secret == key.secret {
+        findings.append(
+          Finding(
+            rule: rules.rules[key.rule], source: .history, path: key.path, line: match.line, column: match.column,
+            commit: commit, secret: match.secret))
+      }
+    }
+    return findings
+  }
+
+  private func scanChanges(
+    _ changes: [WorkingTreeChange], in repository: Repository, workDirectory: String, problems: inout [ReadProblem],
+    statistics: inout ScanStatistics
+  ) -> [Finding] {
+    var matcher: Matcher
+    do {
+      matcher = try Matcher(rules: rules)
+    } catch {
+      problems.append(ReadProblem(subject: "working tree", message: "\(error)"))
+      return []
+    }
+    var findings: [Finding] = []
+    var staged = Set<String>()
+    for change in changes {
+      if let blob = change.stagedBlob {
+        do {
+          let matches = try repository.withBlobContents(blob) { bytes in
+            statistics.bytes += bytes.count
+            return Result { () throws(RegexError) in try matcher.matches(in: bytes) }
+          }.get()
+          statistics.files += 1
+          for match in matches {
+            let finding = makeFinding(match, source: .index, path: change.path)
+            staged.insert("\(finding.path) \(finding.line) \(finding.column) \(finding.fingerprint)")
+            findings.append(finding)
+          }
+        } catch {
+          problems.append(ReadProblem(subject: change.path, message: "cannot read the staged content: \(error)"))
+        }
+      }
+      guard change.workTreeDiffers else { continue }
+      let absolute = workDirectory + change.path
+      switch FileContent.kind(at: absolute) {
+      case nil: continue  // deleted in the work tree: nothing on disk to scan
+      case .directory:
+        problems.append(
+          ReadProblem(
+            subject: change.path, message: "nested git repository: not part of this one; scan it separately",
+            isIncomplete: false))
+        continue
+      default: break
+      }
+      do {
+        let matches = try FileContent.withContents(of: absolute) { bytes in
+          statistics.bytes += bytes.count
+          return try matcher.matches(in: bytes)
+        }
+        statistics.files += 1
+        for match in matches {
+          let finding = makeFinding(match, source: .worktree, path: change.path)
+          // The same secret at the same place in the staged copy is already reported.
+          if !staged.contains("\(finding.path) \(finding.line) \(finding.column) \(finding.fingerprint)") {
+            findings.append(finding)
+          }
+        }
+      } catch {
+        problems.append(ReadProblem(subject: change.path, message: "cannot read: \(FileContent.reason(error))"))
+      }
+    }
+    return findings
+  }
+
+  private func makeFinding(_ match: RawMatch, source: FindingSource, path: String) -> Finding {
+    Finding(
+      rule: rules.rules[match.ruleIndex], source: source, path: path, line: match.line, column: match.column,
+      commit: nil, secret: match.secret)
+  }
+
+  // MARK: - Plain directories
+
+  private struct FileResult: Sendable {
+    var findings: [Finding] = []
+    var problems: [ReadProblem] = []
+    var bytes = 0
+    var files = 0
+  }
+
+  private func scanDirectory(_ options: ScanOptions) throws(ScanError) -> ScanReport {
+    let root = options.path
+    var note = "not a git repository: scanned as a plain directory (files only, no history)"
+    if let enclosing = Repository.discoverRoot(containing: root) {
+      note = "inside the git repository at \(enclosing): scanned as a plain directory (files only); "
+        + "run `keygate scan \(enclosing)` for its history"
+    }
+    let isSingleFile = FileContent.kind(at: root) != .directory
+    let tree = isSingleFile ? nil : DirectoryTree(listing: root)
+    let files = tree?.files ?? [""]
+    let rules = self.rules
+    let results = runWorkers(min(options.workers, max(1, files.count))) { nextIndex in
+      var result = FileResult()
+      var matcher: Matcher
+      do {
+        matcher = try Matcher(rules: rules)
+      } catch {
+        result.problems.append(ReadProblem(subject: root, message: "a scanning worker could not start: \(error)"))
+        return result
+      }
+      while case let index = nextIndex(), index < files.count {
+        let relative = files[index]
+        let path = isSingleFile ? root : root + "/" + relative
+        let shown = isSingleFile ? (root as NSString).lastPathComponent : relative
+        do {
+          let matches = try FileContent.withContents(of: path) { bytes in
+            result.bytes += bytes.count
+            return try matcher.matches(in: bytes)
+          }
+          result.files += 1
+          result.findings += matches.map {
+            Finding(
+              rule: rules.rules[$0.ruleIndex], source: .file, path: shown, line: $0.line, column: $0.column, commit: nil,
+              secret: $0.secret)
+          }
+        } catch {
+          result.problems.append(ReadProblem(subject: shown, message: "cannot read: \(FileContent.reason(error))"))
+        }
+      }
+      return result
+    }
+    var statistics = ScanStatistics()
+    var findings: [Finding] = []
+    var problems = tree?.problems ?? []
+    for result in results {
+      findings += result.findings
+      problems += result.problems
+      statistics.bytes += result.bytes
+      statistics.files += result.files
+    }
+    findings.sort(by: Finding.reportOrder)
+    return ScanReport(
+      target: ScanTarget(path: root, mode: .directory, headCommit: nil, note: note), findings: findings,
+      secrets: Self.summaries(of: findings, rules: rules.rules, inHead: nil, inWorkingTree: Set(findings.map(\.fingerprint))),
+      problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
+      rules: rules.rules)
+  }
+
+  // MARK: - Grouping
+
+  static func summaries(
+    of findings: [Finding], rules: [Rule], inHead: Set<String>?, inWorkingTree: Set<String>
+  ) -> [SecretSummary] {
+    let ruleByID = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var order: [String] = []
+    var groups: [String: [Finding]] = [:]
+    for finding in findings {
+      if groups[finding.fingerprint] == nil { order.append(finding.fingerprint) }
+      groups[finding.fingerprint, default: []].append(finding)
+    }
+    let summaries = order.map { fingerprint in
+      let group = groups[fingerprint]!
+      let first = group[0]
+      let introduced = group.compactMap(\.commit).min { $0.date < $1.date }
+      return SecretSummary(
+        fingerprint: fingerprint, redacted: first.redacted, ruleID: first.ruleID, ruleName: first.ruleName,
+        severity: group.map(\.severity).max()!, remediation: ruleByID[first.ruleID]?.remediation ?? "",
+        findings: group, introducedBy: introduced, inHead: inHead.map { $0.contains(fingerprint) },
+        inWorkingTree: inWorkingTree.contains(fingerprint))
+    }
+    return summaries.enumerated().sorted { a, b in
+      (a.element.severity, b.offset) > (b.element.severity, a.offset)
+    }.map(\.element)
+  }
+}

@@ -1,0 +1,67 @@
+import CLibgit2
+
+/// What keygate keeps of a commit: copied out of libgit2, so it outlives the repository.
+public struct Commit: Sendable, Hashable {
+  public let id: ObjectID
+  public let treeID: ObjectID
+  public let parentIDs: [ObjectID]
+  public let authorName: String
+  public let authorEmail: String
+  /// Seconds since 1970 (UTC) of the author date.
+  public let authorTime: Int64
+  /// The author's UTC offset in minutes.
+  public let authorOffsetMinutes: Int32
+  /// The first paragraph of the message, on one line.
+  public let subject: String
+}
+
+extension Repository {
+  /// Looks up a commit and copies what keygate needs out of it.
+  /// - Throws: `GitError` when the commit is missing or is not a commit.
+  /// The corresponding C function is `git_commit_lookup`.
+  public func commit(_ id: ObjectID) throws(GitError) -> Commit {
+    var commit: OpaquePointer?
+    try id.withGitOID { oid throws(GitError) in
+      try check(git_commit_lookup(&commit, pointer, oid), function: "git_commit_lookup")
+    }
+    defer { git_commit_free(commit) }
+    let author = git_commit_author(commit)!.pointee
+    let parents = (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0)) }
+    return Commit(
+      id: id,
+      treeID: ObjectID(git_commit_tree_id(commit)),
+      parentIDs: parents,
+      authorName: author.name.map { String(cString: $0) } ?? "",
+      authorEmail: author.email.map { String(cString: $0) } ?? "",
+      authorTime: Int64(author.when.time),
+      authorOffsetMinutes: author.when.offset,
+      subject: git_commit_summary(commit).map { String(cString: $0) } ?? "")
+  }
+
+  /// The commits reachable from `tips`, parents before children (reverse topological order), so
+  /// the first commit in which something appears is the one that introduced it.
+  /// - Throws: `GitError` when a commit on the way cannot be read.
+  /// The corresponding C functions are `git_revwalk_push` and `git_revwalk_next`.
+  public func commitsParentsFirst(from tips: [ObjectID]) throws(GitError) -> [ObjectID] {
+    var walk: OpaquePointer?
+    try check(git_revwalk_new(&walk, pointer), function: "git_revwalk_new")
+    defer { git_revwalk_free(walk) }
+    try check(
+      git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue),
+      function: "git_revwalk_sorting")
+    for tip in tips {
+      try tip.withGitOID { oid throws(GitError) in
+        try check(git_revwalk_push(walk, oid), function: "git_revwalk_push")
+      }
+    }
+    var result: [ObjectID] = []
+    var oid = git_oid()
+    while true {
+      let rc = git_revwalk_next(&oid, walk)
+      if rc == GIT_ITEROVER.rawValue { break }
+      try check(rc, function: "git_revwalk_next")
+      result.append(ObjectID(oid))
+    }
+    return result
+  }
+}

@@ -1,0 +1,32 @@
+import CLibgit2
+import Synchronization
+
+/// Process-wide libgit2 set-up: initialisation and the global options keygate relies on.
+public enum Libgit2 {
+  private static let state = Mutex<Bool>(false)
+
+  /// Initialises libgit2 once per process and turns object hash verification on or off.
+  ///
+  /// Hash verification costs about 2.5x the read time of a blob (DESIGN.md); it is off unless a
+  /// forensic scan asks for it.
+  /// - Parameter verifyObjectHashes: Whether libgit2 checks each object's hash when it reads it.
+  /// The corresponding C functions are `git_libgit2_init` and `git_libgit2_opts`.
+  public static func configure(verifyObjectHashes: Bool = false) {
+    state.withLock { initialised in
+      if !initialised {
+        git_libgit2_init()
+        initialised = true
+      }
+      _ = CLibgit2_set_strict_hash_verification(verifyObjectHashes ? 1 : 0)
+    }
+  }
+
+  /// The libgit2 version linked into this binary, e.g. "1.5.1".
+  public static var version: String {
+    var major: Int32 = 0
+    var minor: Int32 = 0
+    var revision: Int32 = 0
+    git_libgit2_version(&major, &minor, &revision)
+    return "\(major).\(minor).\(revision)"
+  }
+}

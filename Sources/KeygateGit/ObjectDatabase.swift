@@ -1,0 +1,22 @@
+import CLibgit2
+
+extension Repository {
+  /// Reads a blob's raw contents straight from the object database and passes them to `body`.
+  ///
+  /// The bytes are valid only during `body`. Nothing is cached: each blob is read once.
+  /// - Throws: `GitError` when the object is missing, corrupt, or not a blob.
+  /// The corresponding C function is `git_odb_read`.
+  public func withBlobContents<R>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) -> R) throws(GitError) -> R {
+    let odb = try odb()
+    var object: OpaquePointer?
+    try id.withGitOID { oid throws(GitError) in
+      try check(git_odb_read(&object, odb, oid), function: "git_odb_read")
+    }
+    defer { git_odb_object_free(object) }
+    guard git_odb_object_type(object) == GIT_OBJECT_BLOB else {
+      throw GitError(code: -1, message: "object \(id) is not a blob", function: "git_odb_read")
+    }
+    let size = git_odb_object_size(object)
+    return body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: size))
+  }
+}

@@ -1,0 +1,60 @@
+import CLibgit2
+
+/// A file whose content in the index or the work tree differs from HEAD.
+public struct WorkingTreeChange: Sendable, Hashable {
+  /// The path relative to the work tree root, with `/` separators.
+  public let path: String
+  /// The staged blob, when the index differs from HEAD for this path (staged but not committed).
+  public let stagedBlob: ObjectID?
+  /// True when the file in the work tree differs from the index, or is untracked: its current
+  /// content must be read from disk.
+  public let workTreeDiffers: Bool
+  /// True for an untracked (and not ignored) file.
+  public let isUntracked: Bool
+}
+
+extension Repository {
+  /// The files whose staged or work-tree content differs from HEAD: staged changes, unstaged
+  /// changes, and untracked files that are not ignored. Submodules are left out.
+  ///
+  /// - Throws: `GitError` when the index or the work tree cannot be read.
+  /// The corresponding C function is `git_status_list_new`.
+  public func workingTreeChanges() throws(GitError) -> [WorkingTreeChange] {
+    var options = git_status_options()
+    try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), function: "git_status_options_init")
+    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+    options.flags =
+      GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+      | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
+    var list: OpaquePointer?
+    try check(git_status_list_new(&list, pointer, &options), function: "git_status_list_new")
+    defer { git_status_list_free(list) }
+
+    let stagedChange = GIT_STATUS_INDEX_NEW.rawValue | GIT_STATUS_INDEX_MODIFIED.rawValue
+      | GIT_STATUS_INDEX_TYPECHANGE.rawValue | GIT_STATUS_INDEX_RENAMED.rawValue
+    let workTreeChange = GIT_STATUS_WT_NEW.rawValue | GIT_STATUS_WT_MODIFIED.rawValue
+      | GIT_STATUS_WT_TYPECHANGE.rawValue | GIT_STATUS_WT_RENAMED.rawValue
+
+    var changes: [WorkingTreeChange] = []
+    for index in 0..<git_status_list_entrycount(list) {
+      guard let entry = git_status_byindex(list, index)?.pointee else { continue }
+      let status = entry.status.rawValue
+      var path: String?
+      var staged: ObjectID?
+      if status & stagedChange != 0, let delta = entry.head_to_index?.pointee {
+        staged = ObjectID(delta.new_file.id)
+        path = delta.new_file.path.map { String(decodingCString: $0) }
+      }
+      let differs = status & workTreeChange != 0
+      if differs, let delta = entry.index_to_workdir?.pointee {
+        path = delta.new_file.path.map { String(decodingCString: $0) } ?? path
+      }
+      guard let path, staged != nil || differs else { continue }
+      changes.append(
+        WorkingTreeChange(
+          path: path, stagedBlob: staged, workTreeDiffers: differs,
+          isUntracked: status & GIT_STATUS_WT_NEW.rawValue != 0))
+    }
+    return changes
+  }
+}

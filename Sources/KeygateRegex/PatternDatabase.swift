@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CHyperscan
+
+/// One pattern of a `PatternDatabase`.
+public struct PatternSpec: Sendable {
+  public let expression: String
+  public let caseInsensitive: Bool
+
+  public init(expression: String, caseInsensitive: Bool = false) {
+    self.expression = expression
+    self.caseInsensitive = caseInsensitive
+  }
+
+  var flags: UInt32 {
+    // Hyperscan pattern semantics close to PCRE2's defaults, so one pattern means the same in both.
+    var flags: UInt32 = 0
+    if caseInsensitive { flags |= UInt32(HS_FLAG_CASELESS) }
+    return flags
+  }
+}
+
+/// The widths a pattern can match, from Hyperscan's analysis.
+public struct PatternWidth: Sendable, Equatable {
+  public let minimum: Int
+  /// nil when unbounded.
+  public let maximum: Int?
+}
+
+/// Many patterns compiled into one Hyperscan block-mode database, scanned in one pass.
+///
+/// The PatternDatabase assumes ownership of the `hs_database_t` and frees it in `deinit`.
+/// Hyperscan databases are immutable after compilation and may be used from many threads at
+/// once, each with its own `Scratch` (Hyperscan developer reference, "Scratch space").
+public final class PatternDatabase: @unchecked Sendable {
+  let database: OpaquePointer
+  /// Each pattern's match widths, by pattern index.
+  public let widths: [PatternWidth]
+
+  /// Compiles `patterns`; each pattern's Hyperscan id is its index in the array.
+  /// - Throws: `RegexError.hyperscanCompile` naming the failing pattern's index.
+  /// The corresponding C function is `hs_compile_multi`.
+  public init(patterns: [PatternSpec]) throws(RegexError) {
+    precondition(!patterns.isEmpty, "a pattern database needs at least one pattern")
+    widths = try patterns.map { spec throws(RegexError) in try Self.width(of: spec) }
+    let cStrings = patterns.map { strdup($0.expression) }
+    defer { cStrings.forEach { free($0) } }
+    var expressions = cStrings.map { UnsafePointer<CChar>($0) }
+    var flags = patterns.map(\.flags)
+    var ids = (0..<patterns.count).map { UInt32($0) }
+    var database: OpaquePointer?
+    var error: UnsafeMutablePointer<hs_compile_error_t>?
+    let rc = hs_compile_multi(
+      &expressions, &flags, &ids, UInt32(patterns.count), UInt32(HS_MODE_BLOCK), nil, &database, &error)
+    if rc != HS_SUCCESS {
+      let message = error.map { String(cString: $0.pointee.message) } ?? "error \(rc)"
+      let index = error.map { Int($0.pointee.expression) }
+      hs_free_compile_error(error)
+      throw .hyperscanCompile(message: message, index: index.flatMap { $0 >= 0 ? $0 : nil })
+    }
+    self.database = database!
+  }
+
+  deinit { hs_free_database(database) }
+
+  /// Checks that Hyperscan accepts `spec` on its own and measures its match widths.
+  /// - Throws: `RegexError.hyperscanCompile` with Hyperscan's message.
+  /// The corresponding C function is `hs_expression_info`.
+  public static func width(of spec: PatternSpec) throws(RegexError) -> PatternWidth {
+    var info: UnsafeMutablePointer<hs_expr_info_t>?
+    var error: UnsafeMutablePointer<hs_compile_error_t>?
+    let rc = hs_expression_info(spec.expression, spec.flags, &info, &error)
+    if rc != HS_SUCCESS {
+      let message = error.map { String(cString: $0.pointee.message) } ?? "error \(rc)"
+      hs_free_compile_error(error)
+      throw .hyperscanCompile(message: message, index: nil)
+    }
+    defer { free(info) }
+    let maximum = info!.pointee.max_width
+    return PatternWidth(
+      minimum: Int(info!.pointee.min_width), maximum: maximum == UInt32.max ? nil : Int(maximum))
+  }
+}
+
+/// Hyperscan's per-thread working memory for one database.
+///
+/// Create one in each task that scans and keep it there; it cannot be copied or shared.
+/// The corresponding C functions are `hs_alloc_scratch` and `hs_free_scratch`.
+public struct Scratch: ~Copyable {
+  let scratch: OpaquePointer
+  let database: PatternDatabase
+
+  /// Allocates scratch space for `database`.
+  /// - Throws: `RegexError.hyperscan` when Hyperscan cannot allocate it.
+  public init(for database: PatternDatabase) throws(RegexError) {
+    var scratch: OpaquePointer?
+    let rc = hs_alloc_scratch(database.database, &scratch)
+    guard rc == HS_SUCCESS, let scratch else { throw .hyperscan(code: rc, function: "hs_alloc_scratch") }
+    self.scratch = scratch
+    self.database = database
+  }
+
+  deinit { hs_free_scratch(scratch) }
+
+  /// The largest input one `scan` call accepts (Hyperscan takes an `unsigned int` length).
+  public static let maximumInputLength = Int(UInt32.max)
+
+  /// Scans `bytes` for every pattern of the database and reports each match end.
+  ///
+  /// Hyperscan reports where a match ends, not where it starts, and may report several ends for
+  /// one occurrence of a pattern with a variable-length tail.
+  /// - Parameters:
+  ///   - bytes: The input.
+  ///   - onMatch: Called with the pattern index and the end offset (exclusive) of each match.
+  /// - Throws: `RegexError` when the input is too large or Hyperscan fails.
+  /// The corresponding C function is `hs_scan`.
+  public mutating func scan(
+    _ bytes: UnsafeRawBufferPointer, onMatch: (_ pattern: Int, _ end: Int) -> Void
+  ) throws(RegexError) {
+    guard bytes.count <= Self.maximumInputLength else {
+      throw .inputTooLarge(bytes: bytes.count, limit: Self.maximumInputLength)
+    }
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    let rc = withoutActuallyEscaping(onMatch) { onMatch in
+      var callback = onMatch
+      return withUnsafeMutablePointer(to: &callback) { context in
+        hs_scan(
+          database.database, base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, scratch,
+          { id, _, to, _, context in
+            let callback = context!.assumingMemoryBound(to: ((Int, Int) -> Void).self)
+            callback.pointee(Int(id), Int(to))
+            return 0
+          }, context)
+      }
+    }
+    guard rc == HS_SUCCESS else { throw .hyperscan(code: rc, function: "hs_scan") }
+  }
+}
