@@ -1,0 +1,158 @@
+import Foundation
+import KeygateCore
+
+/// keygate's native JSON report: one finding per location, plus findings grouped by secret.
+public struct JSONReporter: Reporter {
+  public init() {}
+
+  public func render(_ report: ScanReport, context: ReportContext) -> String {
+    let document = Document(report: report, context: context)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Every value is a string, number, boolean or null: encoding cannot fail.
+    let data = try! encoder.encode(document)
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  struct Document: Encodable {
+    struct Tool: Encodable {
+      let name = "keygate"
+      let version = KeygateVersion.current
+    }
+    struct Target: Encodable {
+      let path: String
+      let mode: String
+      let head: String?
+      let note: String?
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(head, forKey: .head)
+        try container.encode(note, forKey: .note)
+      }
+      enum CodingKeys: String, CodingKey { case path, mode, head, note }
+    }
+    struct Summary: Encodable {
+      let findings: Int
+      let secrets: Int
+      let commits: Int
+      let blobs: Int
+      let files: Int
+      let bytes: Int
+      let seconds: Double
+    }
+    struct Location: Encodable {
+      let ruleID: String
+      let ruleName: String
+      let provider: String
+      let severity: String
+      let kind = "secret"
+      let source: String
+      let path: String
+      let line: Int
+      let column: Int
+      let commit: CommitSummary?
+      let redacted: String
+      let fingerprint: String
+      let secret: String?
+
+      enum CodingKeys: String, CodingKey {
+        case ruleID = "rule_id", ruleName = "rule_name", provider, severity, kind, source, path, line, column, commit,
+          redacted, fingerprint, secret
+      }
+
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ruleID, forKey: .ruleID)
+        try container.encode(ruleName, forKey: .ruleName)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(source, forKey: .source)
+        try container.encode(path, forKey: .path)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        // `commit` is always present: null outside history.
+        try container.encode(commit, forKey: .commit)
+        try container.encode(redacted, forKey: .redacted)
+        try container.encode(fingerprint, forKey: .fingerprint)
+        try container.encodeIfPresent(secret, forKey: .secret)
+      }
+    }
+    struct Secret: Encodable {
+      let fingerprint: String
+      let redacted: String
+      let ruleID: String
+      let severity: String
+      let locations: Int
+      let introducedBy: CommitSummary?
+      let inHead: Bool?
+      let inWorkingTree: Bool
+      let remediation: String
+
+      enum CodingKeys: String, CodingKey {
+        case fingerprint, redacted, ruleID = "rule_id", severity, locations, introducedBy = "introduced_by",
+          inHead = "in_head", inWorkingTree = "in_working_tree", remediation
+      }
+
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fingerprint, forKey: .fingerprint)
+        try container.encode(redacted, forKey: .redacted)
+        try container.encode(ruleID, forKey: .ruleID)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(locations, forKey: .locations)
+        try container.encode(introducedBy, forKey: .introducedBy)
+        try container.encode(inHead, forKey: .inHead)
+        try container.encode(inWorkingTree, forKey: .inWorkingTree)
+        try container.encode(remediation, forKey: .remediation)
+      }
+    }
+    struct Problem: Encodable {
+      let subject: String
+      let message: String
+    }
+
+    let tool = Tool()
+    let verdict: String
+    let complete: Bool
+    let threshold: String
+    let target: Target
+    let summary: Summary
+    let findings: [Location]
+    let secrets: [Secret]
+    /// What could not be read: the verdict does not cover it.
+    let errors: [Problem]
+    /// What was left out on purpose (submodules, symbolic links, nested repositories).
+    let skipped: [Problem]
+
+    init(report: ScanReport, context: ReportContext) {
+      verdict = context.verdict.rawValue
+      complete = !report.isIncomplete
+      threshold = context.threshold.rawValue
+      target = Target(
+        path: report.target.path, mode: report.target.mode.rawValue, head: report.target.headCommit,
+        note: report.target.note)
+      let statistics = report.statistics
+      summary = Summary(
+        findings: report.findings.count, secrets: report.secrets.count, commits: statistics.commits,
+        blobs: statistics.blobs, files: statistics.files, bytes: statistics.bytes,
+        seconds: (statistics.seconds * 1000).rounded() / 1000)
+      findings = report.findings.map {
+        Location(
+          ruleID: $0.ruleID, ruleName: $0.ruleName, provider: $0.provider, severity: $0.severity.rawValue,
+          source: $0.source.rawValue, path: $0.path, line: $0.line, column: $0.column, commit: $0.commit,
+          redacted: $0.redacted, fingerprint: $0.fingerprint, secret: context.showSecrets ? $0.secret : nil)
+      }
+      secrets = report.secrets.map {
+        Secret(
+          fingerprint: $0.fingerprint, redacted: $0.redacted, ruleID: $0.ruleID, severity: $0.severity.rawValue,
+          locations: $0.findings.count, introducedBy: $0.introducedBy, inHead: $0.inHead,
+          inWorkingTree: $0.inWorkingTree, remediation: $0.remediation)
+      }
+      errors = report.problems.filter(\.isIncomplete).map { Problem(subject: $0.subject, message: $0.message) }
+      skipped = report.problems.filter { !$0.isIncomplete }.map { Problem(subject: $0.subject, message: $0.message) }
+    }
+  }
+}

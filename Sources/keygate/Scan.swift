@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import KeygateCore
+import KeygateReporters
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+
+  var reporter: any Reporter {
+    switch self {
+    case .text: TextReporter()
+    case .json: JSONReporter()
+    }
+  }
+}
+
+extension Severity: ExpressibleByArgument {}
+
+struct Scan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Scan a repository's whole history and working tree (or a plain directory) for leaked keys.",
+    discussion: """
+      In a git repository keygate reads every blob reachable from every reference (branches, \
+      tags, remote-tracking refs, the stash) exactly once, plus staged changes, unstaged changes \
+      and untracked files that are not ignored. A path that is not a git repository is scanned \
+      as a plain directory. Secrets are redacted in every output (prefix and last four \
+      characters, plus a SHA-256 fingerprint) unless --show-secrets is given.
+
+      Exit codes: 0 pass; 1 secrets found at or above --fail-on; 2 keygate could not do its job \
+      (including: part of the input could not be read and nothing was found); 64 usage error.
+      """)
+
+  @Argument(help: "The repository or directory to scan.", completion: .directory)
+  var path: String = "."
+
+  @Option(name: .shortAndLong, help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var format: OutputFormat = .text
+
+  @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.", completion: .file())
+  var output: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The lowest severity that fails the gate: \(Severity.allCases.map(\.rawValue).joined(separator: ", ")).",
+      valueName: "severity"))
+  var failOn: Severity = .info
+
+  @Flag(help: "Print secrets in full in the report. Never use this in CI logs.")
+  var showSecrets = false
+
+  @Flag(help: "Verify every git object's hash as it is read (slower; for forensic audits).")
+  var verifyObjects = false
+
+  @Option(help: "Threads that read and scan at once (default: the number of cores).")
+  var workers: Int?
+
+  @Flag(help: "Never colour the text report.")
+  var noColor = false
+
+  func validate() throws {
+    if let workers, !(1...256).contains(workers) {
+      throw ValidationError("--workers must be between 1 and 256.")
+    }
+  }
+
+  func run() throws {
+    let rules: CompiledRules
+    do {
+      rules = try CompiledRules(RuleSet.builtin())
+    } catch {
+      Terminal.diagnose("\(error)")
+      throw ExitStatus.couldNotRun
+    }
+    var options = ScanOptions(path: path)
+    options.verifyObjectHashes = verifyObjects
+    if let workers { options.workers = workers }
+
+    let report: ScanReport
+    do {
+      report = try Scanner(rules: rules).scan(options)
+    } catch {
+      Terminal.diagnose("\(error)")
+      throw ExitStatus.couldNotRun
+    }
+
+    let gate = Gate(threshold: failOn)
+    let verdict = gate.verdict(for: report)
+    let toTerminal = output == nil
+    let context = ReportContext(
+      verdict: verdict, threshold: failOn, showSecrets: showSecrets,
+      color: format == .text && toTerminal && !noColor && Terminal.wantsColor(STDOUT_FILENO),
+      width: toTerminal ? Terminal.width(STDOUT_FILENO) : 100)
+    let text = format.reporter.render(report, context: context)
+    if let output {
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+      } catch {
+        Terminal.diagnose("cannot write the report to \(output): \(error.localizedDescription)")
+        throw ExitStatus.couldNotRun
+      }
+    } else {
+      Terminal.writeStandardOutput(text)
+    }
+    if report.isIncomplete {
+      let count = report.problems.filter(\.isIncomplete).count
+      Terminal.warn("the scan is incomplete: \(count) item\(count == 1 ? "" : "s") could not be read (listed in the report).")
+    }
+    if output != nil || format != .text {
+      // Keep a one-line verdict on stderr so a person watching a CI log sees it.
+      FileHandle.standardError.write(
+        Data("keygate: \(verdict.rawValue): \(report.secrets.count) secret(s), \(report.findings.count) finding(s)\n".utf8))
+    }
+    throw ExitStatus.forVerdict(verdict)
+  }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Foundation
+
+/// What keygate needs to know of its terminal, and where it writes.
+enum Terminal {
+  static func isTTY(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+  /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+  static func wantsColor(_ descriptor: Int32) -> Bool {
+    isTTY(descriptor) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+      && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  }
+
+  /// The width to wrap prose at: the terminal's, `COLUMNS`, or 100.
+  static func width(_ descriptor: Int32) -> Int {
+    var size = winsize()
+    if isTTY(descriptor), ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 {
+      return min(Int(size.ws_col), 140)
+    }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns >= 40 {
+      return min(columns, 140)
+    }
+    return 100
+  }
+
+  /// Writes a diagnostic line to standard error.
+  static func diagnose(_ message: String) {
+    let prefix = wantsColor(STDERR_FILENO) ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+    FileHandle.standardError.write(Data("keygate: \(prefix) \(message)\n".utf8))
+  }
+
+  static func warn(_ message: String) {
+    let prefix = wantsColor(STDERR_FILENO) ? "\u{1B}[1;33mwarning:\u{1B}[0m" : "warning:"
+    FileHandle.standardError.write(Data("keygate: \(prefix) \(message)\n".utf8))
+  }
+
+  /// Writes the report to standard output; a closed pipe (`| head`) ends keygate quietly.
+  static func writeStandardOutput(_ text: String) {
+    signal(SIGPIPE, SIG_IGN)
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+      let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        return
+      }
+      bytes = bytes.dropFirst(written)
+    }
+  }
+}
