@@ -44,7 +44,8 @@ let package = Package(
     .target(name: "KeygateTestSupport", path: "Tests/KeygateTestSupport"),
     .testTarget(name: "KeygateGitTests", dependencies: ["KeygateGit", "KeygateTestSupport"]),
     .testTarget(name: "KeygateRegexTests", dependencies: ["KeygateRegex"]),
-    .testTarget(name: "KeygateCoreTests", dependencies: ["KeygateCore", "KeygateTestSupport"]),
+    .testTarget(
+      name: "KeygateCoreTests", dependencies: ["KeygateCore", "KeygateTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "KeygateReportersTests", dependencies: ["KeygateReporters", "KeygateTestSupport"]),
     .testTarget(name: "KeygateCLITests", dependencies: ["KeygateTestSupport"]),

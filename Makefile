@@ -1,0 +1,41 @@
+# keygate — the two commands of the README's quick start are `make scan` and `make test`.
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+SWIFT ?= swift
+KEYGATE := .build/release/keygate
+
+.PHONY: deps build release scan test embed bench format clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Scan this repository (whole history and working tree) with the built-in default policy.
+scan: release
+	$(KEYGATE) scan .
+
+## Build, then run the whole test suite (unit, integration and end-to-end tests).
+test: deps
+	@scripts/check-embedded-policies.sh
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Regenerate the copy of policies/ built into the binary (after editing policies/).
+embed:
+	scripts/embed-policies.sh
+
+## Time a full-history scan against `git cat-file` on a generated repository (see bench/).
+bench: release
+	@test -d bench/work/history || bench/make-history.sh bench/work/history
+	bench/history.sh bench/work/history
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build
