@@ -129,11 +129,13 @@ public struct Scanner: Sendable {
 
     // Trace the blobs with findings back to the commits and paths that introduced them.
     var findings: [Finding] = []
+    var firstIntroductions: [String: CommitSummary] = [:]
     var headLocations: [(path: String, blob: ObjectID)] = []
     if !blobMatches.isEmpty {
       let traced = history.introductions(of: Set(blobMatches.keys), in: repository, head: head)
       headLocations = traced.head
-      findings = historyFindings(blobMatches, introductions: traced.introductions, history: history, repository: repository)
+      (findings, firstIntroductions) = historyFindings(
+        blobMatches, introductions: traced.introductions, history: history, repository: repository)
     }
 
     // Uncommitted changes: staged content, and files that differ from the index or are untracked.
@@ -168,16 +170,19 @@ public struct Scanner: Sendable {
       note: repository.isBare ? "bare repository: history only, no working tree" : nil)
     return ScanReport(
       target: target, findings: findings,
-      secrets: Self.summaries(of: findings, rules: rules.rules, inHead: head == nil ? nil : inHead, inWorkingTree: inWorkingTree),
+      secrets: Self.summaries(
+        of: findings, rules: rules.rules, introducedBy: firstIntroductions, inHead: head == nil ? nil : inHead,
+        inWorkingTree: inWorkingTree),
       problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
       rules: rules.rules)
   }
 
-  /// One finding per secret and path, at the commit that first introduced it there.
+  /// One finding per secret and path, at the commit that first introduced it there; and, by
+  /// fingerprint, the first commit (in topological order) that introduced the secret anywhere.
   private func historyFindings(
     _ blobMatches: [ObjectID: [RawMatch]], introductions: [ObjectID: [(path: String, commitIndex: Int?)]],
     history: GitHistory, repository: Repository
-  ) -> [Finding] {
+  ) -> (findings: [Finding], firstIntroductions: [String: CommitSummary]) {
     struct Key: Hashable {
       let rule: Int
       let secret: String
@@ -207,8 +212,11 @@ public struct Scanner: Sendable {
       return summary
     }
     var findings: [Finding] = []
+    var first: [String: (rank: Int, commit: CommitSummary)] = [:]
     for (key, origin) in earliest {
       let commit = origin.commitIndex.flatMap(summary)
+      let fingerprint = SHA256.hexDigest(key.secret)
+      if let commit, origin.rank < first[fingerprint]?.rank ?? Int.max { first[fingerprint] = (origin.rank, commit) }
       for match in blobMatches[origin.blob]! where match.ruleIndex == key.rule && match.secret == key.secret {
         findings.append(
           Finding(
@@ -216,7 +224,7 @@ public struct Scanner: Sendable {
             commit: commit, secret: match.secret))
       }
     }
-    return findings
+    return (findings, first.mapValues(\.commit))
   }
 
   private func scanChanges(
@@ -349,7 +357,8 @@ public struct Scanner: Sendable {
     findings.sort(by: Finding.reportOrder)
     return ScanReport(
       target: ScanTarget(path: root, mode: .directory, headCommit: nil, note: note), findings: findings,
-      secrets: Self.summaries(of: findings, rules: rules.rules, inHead: nil, inWorkingTree: Set(findings.map(\.fingerprint))),
+      secrets: Self.summaries(
+        of: findings, rules: rules.rules, introducedBy: [:], inHead: nil, inWorkingTree: Set(findings.map(\.fingerprint))),
       problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
       rules: rules.rules)
   }
@@ -357,7 +366,8 @@ public struct Scanner: Sendable {
   // MARK: - Grouping
 
   static func summaries(
-    of findings: [Finding], rules: [Rule], inHead: Set<String>?, inWorkingTree: Set<String>
+    of findings: [Finding], rules: [Rule], introducedBy: [String: CommitSummary], inHead: Set<String>?,
+    inWorkingTree: Set<String>
   ) -> [SecretSummary] {
     let ruleByID = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     var order: [String] = []
@@ -369,11 +379,10 @@ public struct Scanner: Sendable {
     let summaries = order.map { fingerprint in
       let group = groups[fingerprint]!
       let first = group[0]
-      let introduced = group.compactMap(\.commit).min { $0.date < $1.date }
       return SecretSummary(
         fingerprint: fingerprint, redacted: first.redacted, ruleID: first.ruleID, ruleName: first.ruleName,
         severity: group.map(\.severity).max()!, remediation: ruleByID[first.ruleID]?.remediation ?? "",
-        findings: group, introducedBy: introduced, inHead: inHead.map { $0.contains(fingerprint) },
+        findings: group, introducedBy: introducedBy[fingerprint], inHead: inHead.map { $0.contains(fingerprint) },
         inWorkingTree: inWorkingTree.contains(fingerprint))
     }
     return summaries.enumerated().sorted { a, b in
