@@ -63,6 +63,10 @@ public final class PCRE2Regex: @unchecked Sendable {
     let rc = pcre2_match_8(code, base, subject.count, start, 0, matchData.data, nil)
     if rc == PCRE2_ERROR_NOMATCH { return nil }
     guard rc >= 0 else { throw .pcre2Match(code: rc, message: Self.message(for: rc)) }
+    // rc == 0 means the match data has too few pairs for this pattern's groups.
+    precondition(
+      rc > 0 && Int(pcre2_get_ovector_count_8(matchData.data)) > captureCount,
+      "match data was created for a pattern with fewer capture groups")
     let ovector = pcre2_get_ovector_pointer_8(matchData.data)!
     return (0...captureCount).map { group in
       let lower = ovector[2 * group]

@@ -45,7 +45,16 @@ public final class PatternDatabase: @unchecked Sendable {
   /// The corresponding C function is `hs_compile_multi`.
   public init(patterns: [PatternSpec]) throws(RegexError) {
     precondition(!patterns.isEmpty, "a pattern database needs at least one pattern")
-    widths = try patterns.map { spec throws(RegexError) in try Self.width(of: spec) }
+    var widths: [PatternWidth] = []
+    widths.reserveCapacity(patterns.count)
+    for (index, spec) in patterns.enumerated() {
+      do {
+        widths.append(try Self.width(of: spec))
+      } catch .hyperscanCompile(let message, _) {
+        throw .hyperscanCompile(message: message, index: index)
+      }
+    }
+    self.widths = widths
     let cStrings = patterns.map { strdup($0.expression) }
     defer { cStrings.forEach { free($0) } }
     var expressions = cStrings.map { UnsafePointer<CChar>($0) }
