@@ -24,7 +24,7 @@ public final class Repository {
   /// - Parameter path: The work tree root, a `.git` directory, or a bare repository.
   /// - Returns: nil when `path` is not a git repository at all.
   /// - Throws: `GitError` when `path` is a repository that libgit2 cannot open (a corrupt
-  ///   HEAD, an unreadable config, …).
+  ///   config, a missing object directory, …). A corrupt HEAD surfaces later, from `headCommitID()`.
   /// The corresponding C function is `git_repository_open_ext`.
   public static func open(at path: String) throws(GitError) -> Repository? {
     var repo: OpaquePointer?
