@@ -74,7 +74,9 @@ public struct Rule: Sendable, Identifiable {
     if let node = syntax.fields["secret_group"] {
       secretGroup = try node.int(ruleID: id)
       guard (0...regex.captureCount).contains(secretGroup) else {
-        throw node.error("secret group \(secretGroup) exceeds the pattern's \(regex.captureCount) groups", ruleID: id)
+        throw node.error(
+          "secret group \(secretGroup) must be between 0 and \(regex.captureCount), "
+            + "the number of capture groups in the pattern", ruleID: id)
       }
     } else {
       secretGroup = regex.captureCount >= 1 ? 1 : 0
