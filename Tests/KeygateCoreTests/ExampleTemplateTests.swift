@@ -74,9 +74,9 @@ import Testing
   }
 
   @Test(arguments: [
-    ("${alpha:5}", "unknown placeholder kind `alpha`; expected alnum, urlsafe, hex or base64"),
-    ("${:5}", "unknown placeholder kind ``; expected alnum, urlsafe, hex or base64"),
-    ("${ALNUM:5}", "unknown placeholder kind `ALNUM`; expected alnum, urlsafe, hex or base64"),
+    ("${alpha:5}", "unknown placeholder kind `alpha`; expected one of alnum, urlsafe, b64, hex, HEX, lower, upper, lowernum, uppernum, digits or base64"),
+    ("${:5}", "unknown placeholder kind ``; expected one of alnum, urlsafe, b64, hex, HEX, lower, upper, lowernum, uppernum, digits or base64"),
+    ("${ALNUM:5}", "unknown placeholder kind `ALNUM`; expected one of alnum, urlsafe, b64, hex, HEX, lower, upper, lowernum, uppernum, digits or base64"),
     ("${alnum:0}", "placeholder `${alnum:0}` needs a length from 1 to 4096"),
     ("${hex:4097}", "placeholder `${hex:4097}` needs a length from 1 to 4096"),
     ("${urlsafe:-3}", "placeholder `${urlsafe:-3}` needs a length from 1 to 4096"),

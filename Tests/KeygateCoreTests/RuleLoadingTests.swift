@@ -16,7 +16,7 @@ import Testing
 
   static let allKeys =
     "id, name, provider, severity, confidence, description, remediation, pattern, case_insensitive, secret_group, "
-    + "keywords, visible_prefixes, references, examples, negative_examples"
+    + "keywords, visible_prefixes, min_entropy, context, skip_paths, references, examples, negative_examples"
 
   static let cases: [(fixture: String, message: String)] = [
     ("rule_missing_id.yml", "3:5: error: at `rules[0]`: a rule needs an `id`"),
@@ -74,7 +74,7 @@ import Testing
     (
       "rule_example_bad_template.yml",
       "10:40: error: example-token: at `rules[0].examples[1]`: unknown placeholder kind `base16`; "
-        + "expected alnum, urlsafe, hex or base64"
+        + "expected one of alnum, urlsafe, b64, hex, HEX, lower, upper, lowernum, uppernum, digits or base64"
     ),
     (
       "rule_case_insensitive_not_a_boolean.yml",
@@ -116,11 +116,11 @@ import Testing
     let error = try #require(throws: ConfigError.self) { try RuleSet.load([first, second]) }
     #expect(
       error.description
-        == "Fixtures/invalid/rule_duplicate_id_second.yml:12:5: error: example-token: duplicate rule id; "
+        == "Fixtures/invalid/rule_duplicate_id_second.yml:13:5: error: example-token: duplicate rule id; "
         + "first defined at Fixtures/invalid/rule_duplicate_id_first.yml:4:5")
     #expect(error.ruleID == "example-token")
     #expect(
-      error.location == SourceLocation(file: "Fixtures/invalid/rule_duplicate_id_second.yml", line: 12, column: 5))
+      error.location == SourceLocation(file: "Fixtures/invalid/rule_duplicate_id_second.yml", line: 13, column: 5))
   }
 
   @Test func duplicateRuleIDWithinOneFile() throws {
@@ -166,6 +166,7 @@ import Testing
           description: d
           remediation: r
           pattern: 'min_[0-9]{4}'
+          references: [https://example.com/minimal]
           examples: ['min_1234', 'min_0000']
           negative_examples: ['min_12']
       """
@@ -190,7 +191,8 @@ import Testing
     // Without secret_group: no groups means the whole match.
     #expect(rules[1].secretGroup == 0)
     #expect(rules[1].caseInsensitive == false)
-    #expect(rules[1].keywords.isEmpty && rules[1].visiblePrefixes.isEmpty && rules[1].references.isEmpty)
+    #expect(rules[1].keywords.isEmpty && rules[1].visiblePrefixes.isEmpty && rules[1].skipPaths.isEmpty)
+    #expect(rules[1].minEntropy == nil && rules[1].context == nil)
     #expect(rules[1].location == SourceLocation(file: "rules.yml", line: 17, column: 5))
   }
 
@@ -208,6 +210,7 @@ import Testing
             "description": "d",
             "remediation": "r",
             "pattern": "\\\\bjt_([A-Za-z0-9]{12})\\\\b",
+            "references": ["https://example.com/json-tokens"],
             "examples": ["jt_${alnum:12}", "\\"jt_abcdefghijkl\\""],
             "negative_examples": ["jt_short"]
           }

@@ -11,6 +11,8 @@ public final class CompiledRules: Sendable {
   /// How far before a match end (and after it) the confirming search looks, per rule.
   let windows: [Int]
   let largestGroupCount: Int
+  /// Per rule, what a confirmed match must also pass.
+  let checks: [RuleChecks]
 
   /// The confirm window for patterns Hyperscan cannot bound (e.g. `.*`).
   static let unboundedWindow = 64 * 1024
@@ -41,7 +43,32 @@ public final class CompiledRules: Sendable {
       }
     }
     self.confirmers = confirmers
+    var checks: [RuleChecks] = []
+    for rule in rules {
+      var context: PCRE2Regex?
+      if let ruleContext = rule.context {
+        do {
+          context = try PCRE2Regex(ruleContext.pattern, caseInsensitive: ruleContext.caseInsensitive)
+        } catch {
+          throw ConfigError(at: rule.location, ruleID: rule.id, "context pattern: \(error)")
+        }
+      }
+      checks.append(
+        RuleChecks(
+          keywords: rule.keywords.map { Array($0.lowercased().utf8) }, minEntropy: rule.minEntropy,
+          context: context, contextLines: rule.context?.withinLines ?? 0))
+    }
+    self.checks = checks
     windows = database.widths.map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
-    largestGroupCount = confirmers.map(\.captureCount).max() ?? 0
+    largestGroupCount = (confirmers + checks.compactMap(\.context)).map(\.captureCount).max() ?? 0
   }
+}
+
+/// A rule's checks beyond its pattern, ready for the hot path.
+struct RuleChecks: Sendable {
+  /// Lowercased; one must occur on the match's lines.
+  let keywords: [[UInt8]]
+  let minEntropy: Double?
+  let context: PCRE2Regex?
+  let contextLines: Int
 }

@@ -24,7 +24,7 @@ public struct Matcher: ~Copyable {
     try scratch.scan(content) { pattern, end in hits.append((pattern, end)) }
     if hits.isEmpty { return [] }
 
-    var found: [(rule: Int, secret: Range<Int>)] = []
+    var found: [(rule: Int, secret: Range<Int>, whole: Range<Int>)] = []
     // Hyperscan reports every end of a variable-length match; confirm once per stretch.
     var confirmedUpTo = [Int](repeating: 0, count: rules.rules.count)
     for hit in hits {
@@ -41,7 +41,11 @@ public struct Matcher: ~Copyable {
       {
         guard let whole = groups[0], whole.lowerBound < hit.end else { break }
         let secretGroup = rules.rules[rule].secretGroup
-        if let secret = groups[secretGroup], !secret.isEmpty { found.append((rule, secret)) }
+        if let secret = groups[secretGroup], !secret.isEmpty,
+          try accepts(rule: rule, secret: secret, whole: whole, in: content)
+        {
+          found.append((rule, secret, whole))
+        }
         covered = max(covered, whole.upperBound)
         start = whole.isEmpty ? whole.lowerBound + 1 : whole.upperBound
       }
@@ -52,11 +56,35 @@ public struct Matcher: ~Copyable {
     var position = TextPosition()
     return found.map { match in
       position.advance(to: match.secret.lowerBound, in: content)
+      let lines = MatchChecks.lines(around: match.whole, extra: 0, in: content)
       return RawMatch(
         ruleIndex: match.rule, secretRange: match.secret,
         secret: String(decoding: UnsafeRawBufferPointer(rebasing: content[match.secret]), as: UTF8.self),
-        line: position.line, column: position.column)
+        line: position.line, column: position.column,
+        inlineAllow: InlineAllow.parse(UnsafeRawBufferPointer(rebasing: content[lines])))
     }
+  }
+
+  /// Whether a confirmed match passes its rule's checks and is not a placeholder.
+  private mutating func accepts(
+    rule: Int, secret: Range<Int>, whole: Range<Int>, in content: UnsafeRawBufferPointer
+  ) throws(RegexError) -> Bool {
+    let checks = rules.checks[rule]
+    let secretBytes = UnsafeRawBufferPointer(rebasing: content[secret])
+    if let minimum = checks.minEntropy, MatchChecks.entropy(secretBytes) < minimum { return false }
+    if MatchChecks.isPlaceholder(secretBytes) { return false }
+    if !checks.keywords.isEmpty {
+      let line = UnsafeRawBufferPointer(rebasing: content[MatchChecks.lines(around: whole, extra: 0, in: content)])
+      guard checks.keywords.contains(where: { MatchChecks.contains(line, $0, caseInsensitive: true) }) else {
+        return false
+      }
+    }
+    if let context = checks.context {
+      let window = MatchChecks.lines(around: whole, extra: checks.contextLines, in: content)
+      let subject = UnsafeRawBufferPointer(rebasing: content[window])
+      guard try context.firstMatch(in: subject, from: 0, using: &matchData) != nil else { return false }
+    }
+    return true
   }
 }
 

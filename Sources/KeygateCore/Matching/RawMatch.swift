@@ -10,4 +10,9 @@ public struct RawMatch: Sendable, Hashable {
   public let line: Int
   /// 1-based column of the secret's first byte, counted in Unicode scalars.
   public let column: Int
+  /// A `keygate:allow` comment on the match's line.
+  public var inlineAllow: InlineAllow?
+  /// How the secret was encoded where it was found (outermost first), e.g. `["base64"]`; empty
+  /// when it was found as written.
+  public var encodings: [String] = []
 }

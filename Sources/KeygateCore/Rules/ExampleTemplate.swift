@@ -3,7 +3,10 @@
 /// Text is copied as written, except placeholders:
 /// - `${alnum:N}`: N letters and digits;
 /// - `${urlsafe:N}`: N characters of `[A-Za-z0-9_-]`;
-/// - `${hex:N}`: N lowercase hexadecimal digits;
+/// - `${b64:N}`: N characters of `[A-Za-z0-9+/]`;
+/// - `${hex:N}` / `${HEX:N}`: N lowercase / uppercase hexadecimal digits;
+/// - `${lower:N}`, `${upper:N}`, `${lowernum:N}`, `${uppernum:N}`, `${digits:N}`: N of `a-z`,
+///   `A-Z`, `a-z0-9`, `A-Z0-9`, `0-9`;
 /// - `${base64:TEXT}`: the base64 form of TEXT (OpenAI's `T3BlbkFJ` marker is `${base64:OpenAI}`).
 ///
 /// Random characters come from a generator seeded by the template, so an example always
@@ -12,6 +15,8 @@ public struct ExampleTemplate: Sendable {
   public let template: String
 
   public init(_ template: String) { self.template = template }
+
+  static let kinds = "alnum, urlsafe, b64, hex, HEX, lower, upper, lowernum, uppernum, digits or base64"
 
   /// An example the template cannot expand.
   public struct Error: Swift.Error, CustomStringConvertible {
@@ -42,10 +47,17 @@ public struct ExampleTemplate: Sendable {
       let alphabets: [Substring: String] = [
         "alnum": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
         "urlsafe": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+        "b64": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
         "hex": "0123456789abcdef",
+        "HEX": "0123456789ABCDEF",
+        "lower": "abcdefghijklmnopqrstuvwxyz",
+        "upper": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "lowernum": "abcdefghijklmnopqrstuvwxyz0123456789",
+        "uppernum": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        "digits": "0123456789",
       ]
       guard let alphabet = alphabets[kind].map(Array.init) else {
-        throw Error(description: "unknown placeholder kind `\(kind)`; expected alnum, urlsafe, hex or base64")
+        throw Error(description: "unknown placeholder kind `\(kind)`; expected one of \(Self.kinds)")
       }
       guard let count = Int(argument), (1...4096).contains(count) else {
         throw Error(description: "placeholder `${\(placeholder)}` needs a length from 1 to 4096")

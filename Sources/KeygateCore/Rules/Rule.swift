@@ -23,14 +23,27 @@ public struct Rule: Sendable, Identifiable {
   public let examples: [String]
   /// Text the rule must not match.
   public let negativeExamples: [String]
+  /// Where each example and negative example is written.
+  public let exampleLocations: [SourceLocation]
+  public let negativeExampleLocations: [SourceLocation]
+  /// The secret's minimum Shannon entropy, in bits per character.
+  public let minEntropy: Double?
+  /// A second pattern that must occur near each match.
+  public let context: RuleContext?
+  /// Globs of paths where the rule does not apply (lock files, bundles, …).
+  public let skipPaths: [PathGlob]
   /// Where the rule is defined.
   public let location: SourceLocation
+  /// Where its pattern is written, for errors found when the rules are compiled together.
+  public let patternLocation: SourceLocation
 
   static let idPattern = try! PCRE2Regex("^[a-z0-9][a-z0-9._-]*$")
 
   /// Validates a rule as written.
   /// - Throws: `ConfigError` pointing at the offending key.
-  init(_ syntax: RuleSyntax) throws(ConfigError) {
+  /// - Parameter validateForHyperscan: Whether to ask Hyperscan about the pattern now; the built-in
+  ///   rules skip it (their combined database is compiled, or read from the cache, later).
+  init(_ syntax: RuleSyntax, validateForHyperscan: Bool = true) throws(ConfigError) {
     let id = syntax.id
     guard (try? Self.idPattern.matches(id)) == true else {
       throw syntax.fields["id"]!.error("a rule id uses lowercase letters, digits, `.`, `_` and `-`", ruleID: id)
@@ -64,12 +77,19 @@ public struct Rule: Sendable, Identifiable {
 
     let patternNode = try syntax.required("pattern")
     pattern = try patternNode.string(ruleID: id)
+    patternLocation = patternNode.location
     let regex: PCRE2Regex
     do {
       regex = try PCRE2Regex(pattern, caseInsensitive: caseInsensitive)
-      _ = try PatternDatabase.width(of: PatternSpec(expression: pattern, caseInsensitive: caseInsensitive))
     } catch {
       throw patternNode.error("\(error)", ruleID: id)
+    }
+    if validateForHyperscan {
+      do {
+        _ = try PatternDatabase.width(of: PatternSpec(expression: pattern, caseInsensitive: caseInsensitive))
+      } catch {
+        throw patternNode.error("\(error)", ruleID: id)
+      }
     }
     if let node = syntax.fields["secret_group"] {
       secretGroup = try node.int(ruleID: id)
@@ -83,7 +103,30 @@ public struct Rule: Sendable, Identifiable {
     }
     keywords = try syntax.optionalStrings("keywords")
     visiblePrefixes = try syntax.optionalStrings("visible_prefixes").sorted { $0.count > $1.count }
-    references = try syntax.optionalStrings("references")
+    if let node = syntax.fields["min_entropy"] {
+      guard let value = Double(try node.string(ruleID: id)), (0...8).contains(value) else {
+        throw node.error("expected a number of bits per character from 0 to 8", ruleID: id)
+      }
+      minEntropy = value
+    } else {
+      minEntropy = nil
+    }
+    context = try syntax.fields["context"].map { node throws(ConfigError) in try RuleContext(node, ruleID: id) }
+    var skipPaths: [PathGlob] = []
+    if let node = syntax.fields["skip_paths"] {
+      for element in try node.sequence(ruleID: id) {
+        do {
+          skipPaths.append(try PathGlob(try element.string(ruleID: id)))
+        } catch let error as PathGlob.Error {
+          throw element.error(error.description, ruleID: id)
+        } catch let error as ConfigError {
+          throw error
+        } catch {
+          throw element.error("\(error)", ruleID: id)
+        }
+      }
+    }
+    self.skipPaths = skipPaths
     location = syntax.node.location
 
     let examplesNode = try syntax.required("examples")
@@ -94,7 +137,10 @@ public struct Rule: Sendable, Identifiable {
     guard !negativeExamples.isEmpty else {
       throw negativeNode.error("a rule needs at least 1 negative example", ruleID: id)
     }
-    // A rule that misses its own examples is broken; say so where the example is written.
+    exampleLocations = try examplesNode.sequence(ruleID: id).map(\.location)
+    negativeExampleLocations = try negativeNode.sequence(ruleID: id).map(\.location)
+    // A pattern that misses its own examples is broken; say so where the example is written.
+    // (`keygate rules test` then runs them through every check, not just the pattern.)
     for (index, element) in try examplesNode.sequence(ruleID: id).enumerated() {
       let text = try Self.expand(examples[index], at: element, ruleID: id)
       guard (try? regex.matches(text)) == true else {
@@ -106,6 +152,12 @@ public struct Rule: Sendable, Identifiable {
       guard (try? regex.matches(text)) == false else {
         throw element.error("the pattern matches this negative example", ruleID: id)
       }
+    }
+    // Last, so that a rule's other errors show first.
+    let referencesNode = try syntax.required("references")
+    references = try referencesNode.strings(ruleID: id)
+    guard !references.isEmpty else {
+      throw referencesNode.error("name at least one source of the format facts (the provider's documentation)", ruleID: id)
     }
   }
 

@@ -3,8 +3,8 @@
 struct RuleSyntax {
   static let keys = [
     "id", "name", "provider", "severity", "confidence", "description", "remediation", "pattern",
-    "case_insensitive", "secret_group", "keywords", "visible_prefixes", "references", "examples",
-    "negative_examples",
+    "case_insensitive", "secret_group", "keywords", "visible_prefixes", "min_entropy", "context",
+    "skip_paths", "references", "examples", "negative_examples",
   ]
 
   let node: YAMLNode
