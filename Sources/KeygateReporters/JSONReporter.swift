@@ -35,6 +35,8 @@ public struct JSONReporter: Reporter {
     }
     struct Summary: Encodable {
       let findings: Int
+      /// Findings left out of the verdict (baseline, ignore file, inline comments, allowlists).
+      let suppressed: Int
       let secrets: Int
       let commits: Int
       let blobs: Int
@@ -56,10 +58,35 @@ public struct JSONReporter: Reporter {
       let redacted: String
       let fingerprint: String
       let secret: String?
+      /// How the secret was encoded where found (e.g. `["base64"]`); absent when as written.
+      let encodings: [String]?
+      let suppression: Suppression?
+
+      struct Suppression: Encodable {
+        let kind: String
+        let reason: String
+      }
+
+      init(_ finding: Finding, showSecret: Bool, suppression: Suppression? = nil) {
+        ruleID = finding.ruleID
+        ruleName = finding.ruleName
+        provider = finding.provider
+        severity = finding.severity.rawValue
+        source = finding.source.rawValue
+        path = finding.path
+        line = finding.line
+        column = finding.column
+        commit = finding.commit
+        redacted = finding.redacted
+        fingerprint = finding.fingerprint
+        secret = showSecret ? finding.secret : nil
+        encodings = finding.encodings.isEmpty ? nil : finding.encodings
+        self.suppression = suppression
+      }
 
       enum CodingKeys: String, CodingKey {
         case ruleID = "rule_id", ruleName = "rule_name", provider, severity, kind, source, path, line, column, commit,
-          redacted, fingerprint, secret
+          redacted, fingerprint, secret, encodings, suppression
       }
 
       func encode(to encoder: any Encoder) throws {
@@ -78,6 +105,8 @@ public struct JSONReporter: Reporter {
         try container.encode(redacted, forKey: .redacted)
         try container.encode(fingerprint, forKey: .fingerprint)
         try container.encodeIfPresent(secret, forKey: .secret)
+        try container.encodeIfPresent(encodings, forKey: .encodings)
+        try container.encodeIfPresent(suppression, forKey: .suppression)
       }
     }
     struct Secret: Encodable {
@@ -121,6 +150,8 @@ public struct JSONReporter: Reporter {
     let target: Target
     let summary: Summary
     let findings: [Location]
+    /// Findings the verdict does not count, each with its reason.
+    let suppressed: [Location]
     let secrets: [Secret]
     /// What could not be read: the verdict does not cover it.
     let errors: [Problem]
@@ -136,14 +167,14 @@ public struct JSONReporter: Reporter {
         note: report.target.note)
       let statistics = report.statistics
       summary = Summary(
-        findings: report.findings.count, secrets: report.secrets.count, commits: statistics.commits,
+        findings: report.findings.count, suppressed: report.suppressed.count, secrets: report.secrets.count, commits: statistics.commits,
         blobs: statistics.blobs, files: statistics.files, bytes: statistics.bytes,
         seconds: (statistics.seconds * 1000).rounded() / 1000)
-      findings = report.findings.map {
+      findings = report.findings.map { Location($0, showSecret: context.showSecrets) }
+      suppressed = report.suppressed.map {
         Location(
-          ruleID: $0.ruleID, ruleName: $0.ruleName, provider: $0.provider, severity: $0.severity.rawValue,
-          source: $0.source.rawValue, path: $0.path, line: $0.line, column: $0.column, commit: $0.commit,
-          redacted: $0.redacted, fingerprint: $0.fingerprint, secret: context.showSecrets ? $0.secret : nil)
+          $0.finding, showSecret: context.showSecrets,
+          suppression: Location.Suppression(kind: $0.kind.rawValue, reason: $0.reason))
       }
       secrets = report.secrets.map {
         Secret(

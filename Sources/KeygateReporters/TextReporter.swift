@@ -27,7 +27,8 @@ public struct TextReporter: Reporter {
       out += "  still in     \(live.joined(separator: ", "))\n"
       out += "  found at\n"
       for finding in secret.findings {
-        out += "    \(finding.path):\(finding.line):\(finding.column)  \(style.dim(origin(finding)))\n"
+        let encoded = finding.encodings.isEmpty ? "" : ", inside \(finding.encodings.joined(separator: " inside "))"
+        out += "    \(finding.path):\(finding.line):\(finding.column)  \(style.dim(origin(finding) + encoded))\n"
       }
       out += wrap(secret.remediation, width: context.width, indent: "               ", first: "  what to do  ") + "\n\n"
     }
@@ -42,6 +43,9 @@ public struct TextReporter: Reporter {
     }
     if !skipped.isEmpty {
       out += style.dim("Skipped on purpose: \(skipped.count) (\(skipped.prefix(3).map(\.subject).joined(separator: ", "))\(skipped.count > 3 ? ", …" : ""); see --format json)") + "\n\n"
+    }
+    if !report.suppressed.isEmpty {
+      out += suppressedSummary(report.suppressed, style: style) + "\n\n"
     }
     out += verdictLine(report, context: context, style: &style)
     return out
@@ -59,6 +63,17 @@ public struct TextReporter: Reporter {
     }
     return "keygate \(KeygateVersion.current): scanned \(report.target.path) (\(scope), "
       + "\(formatBytes(statistics.bytes)), \(report.rules.count) rules) in \(formatSeconds(statistics.seconds))"
+  }
+
+  /// One line per kind of suppression, so accepted findings stay visible.
+  private func suppressedSummary(_ suppressed: [SuppressedFinding], style: Style) -> String {
+    var counts: [SuppressionKind: Int] = [:]
+    for entry in suppressed { counts[entry.kind, default: 0] += 1 }
+    let parts = SuppressionKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }
+    let total = suppressed.count
+    return style.dim(
+      "Suppressed: \(total) finding\(total == 1 ? "" : "s") (\(parts.joined(separator: ", "))), not counted in the "
+        + "verdict; listed with their reasons in --format json.")
   }
 
   private func shown(_ secret: SecretSummary, _ context: ReportContext) -> String {

@@ -12,6 +12,6 @@ struct Keygate: ParsableCommand {
       unreadable and nothing found); 64 usage error.
       """,
     version: KeygateVersion.current,
-    subcommands: [Scan.self, Rules.self],
+    subcommands: [Scan.self, Rules.self, BaselineCommand.self],
     defaultSubcommand: nil)
 }

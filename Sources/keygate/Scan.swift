@@ -26,12 +26,16 @@ struct Scan: ParsableCommand {
       as a plain directory. Secrets are redacted in every output (prefix and last four \
       characters, plus a SHA-256 fingerprint) unless --show-secrets is given.
 
+      Configuration: keygate.yaml (or .keygate.yaml) in the scanned folder chooses rules and \
+      allowlists; .keygateignore there lists accepted secrets by fingerprint; a `keygate:allow` \
+      comment on a line suppresses findings on it. Suppressed findings are counted and listed \
+      in every report, never dropped.
+
       Exit codes: 0 pass; 1 secrets found at or above --fail-on; 2 keygate could not do its job \
       (including: part of the input could not be read and nothing was found); 64 usage error.
       """)
 
-  @Argument(help: "The repository or directory to scan.", completion: .directory)
-  var path: String = "."
+  @OptionGroup var target: ScanTargetOptions
 
   @Option(name: .shortAndLong, help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
   var format: OutputFormat = .text
@@ -45,43 +49,23 @@ struct Scan: ParsableCommand {
       valueName: "severity"))
   var failOn: Severity = .info
 
+  @Option(
+    help: ArgumentHelp(
+      "Report only findings that are not in this baseline file (see `keygate baseline create`); "
+        + "overrides keygate.yaml's `baseline`.", valueName: "file"),
+    completion: .file())
+  var baseline: String?
+
   @Flag(help: "Print secrets in full in the report. Never use this in CI logs.")
   var showSecrets = false
-
-  @Flag(help: "Verify every git object's hash as it is read (slower; for forensic audits).")
-  var verifyObjects = false
-
-  @Option(help: "Threads that read and scan at once (default: the number of cores).")
-  var workers: Int?
 
   @Flag(help: "Never colour the text report.")
   var noColor = false
 
-  func validate() throws {
-    if let workers, !(1...256).contains(workers) {
-      throw ValidationError("--workers must be between 1 and 256.")
-    }
-  }
-
   func run() throws {
-    let rules: CompiledRules
-    do {
-      rules = try CompiledRules(RuleSet.builtin())
-    } catch {
-      Terminal.diagnose("\(error)")
-      throw ExitStatus.couldNotRun
-    }
-    var options = ScanOptions(path: path)
-    options.verifyObjectHashes = verifyObjects
-    if let workers { options.workers = workers }
-
-    let report: ScanReport
-    do {
-      report = try Scanner(rules: rules).scan(options)
-    } catch {
-      Terminal.diagnose("\(error)")
-      throw ExitStatus.couldNotRun
-    }
+    var request = target.setupRequest
+    request.baselinePath = baseline
+    let report = try target.scan(request)
 
     let gate = Gate(threshold: failOn)
     let verdict = gate.verdict(for: report)

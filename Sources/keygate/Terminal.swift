@@ -29,6 +29,11 @@ enum Terminal {
 
   /// Writes a diagnostic line to standard error.
   static func diagnose(_ message: String) {
+    // A configuration error already reads `file:line:column: error: …`, as compilers print it.
+    if message.contains(": error: ") || message.hasPrefix("error: ") {
+      FileHandle.standardError.write(Data("keygate: \(message)\n".utf8))
+      return
+    }
     let prefix = wantsColor(STDERR_FILENO) ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
     FileHandle.standardError.write(Data("keygate: \(prefix) \(message)\n".utf8))
   }

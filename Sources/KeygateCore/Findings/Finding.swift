@@ -1,3 +1,12 @@
+extension Finding {
+  /// A finding of `match`, which `rule` made.
+  public init(match: RawMatch, rule: Rule, source: FindingSource, path: String, commit: CommitSummary?) {
+    self.init(
+      rule: rule, source: source, path: path, line: match.line, column: match.column, commit: commit,
+      secret: match.secret, encodings: match.encodings, inlineAllow: match.inlineAllow)
+  }
+}
+
 /// Where a finding's content came from.
 public enum FindingSource: String, Sendable, Codable, Hashable {
   /// A blob in the repository's history.
@@ -51,11 +60,17 @@ public struct Finding: Sendable, Hashable {
   public let redacted: String
   /// SHA-256 of the secret, 64 hexadecimal digits.
   public let fingerprint: String
+  /// How the secret was encoded where it was found, outermost first (e.g. `["base64"]`).
+  public let encodings: [String]
+  /// A `keygate:allow` comment on the finding's line.
+  public let inlineAllow: InlineAllow?
 
   public init(
     rule: Rule, source: FindingSource, path: String, line: Int, column: Int, commit: CommitSummary?,
-    secret: String
+    secret: String, encodings: [String] = [], inlineAllow: InlineAllow? = nil
   ) {
+    self.encodings = encodings
+    self.inlineAllow = inlineAllow
     ruleID = rule.id
     ruleName = rule.name
     provider = rule.provider

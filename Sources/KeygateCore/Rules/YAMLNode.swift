@@ -97,4 +97,23 @@ struct YAMLNode {
     for element in try sequence(ruleID: ruleID) { result.append(try element.string(ruleID: ruleID)) }
     return result
   }
+
+  func bool(ruleID: String? = nil) throws(ConfigError) -> Bool {
+    let text = try string(ruleID: ruleID)
+    guard text == "true" || text == "false" else { throw error("expected true or false", ruleID: ruleID) }
+    return text == "true"
+  }
+
+  /// A mapping's entries in file order, keys as text.
+  func orderedMapping(ruleID: String? = nil) throws(ConfigError) -> [(key: String, value: YAMLNode)] {
+    guard case .mapping(let mapping) = node else { throw error("expected a mapping", ruleID: ruleID) }
+    var entries: [(key: String, value: YAMLNode)] = []
+    for (key, value) in mapping {
+      let keyNode = YAMLNode(node: key, file: file, keyPath: keyPath)
+      guard case .scalar(let scalar) = key else { throw keyNode.error("expected a text key", ruleID: ruleID) }
+      entries.append(
+        (scalar.string, YAMLNode(node: value, file: file, keyPath: keyPath.isEmpty ? scalar.string : "\(keyPath).\(scalar.string)")))
+    }
+    return entries
+  }
 }

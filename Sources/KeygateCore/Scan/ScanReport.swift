@@ -56,6 +56,21 @@ public struct ScanReport: Sendable {
   public let statistics: ScanStatistics
   /// The rules the scan ran.
   public let rules: [Rule]
+  /// Findings left out of the verdict on purpose, each with why: counted, never dropped.
+  public let suppressed: [SuppressedFinding]
+
+  public init(
+    target: ScanTarget, findings: [Finding], secrets: [SecretSummary], problems: [ReadProblem],
+    statistics: ScanStatistics, rules: [Rule], suppressed: [SuppressedFinding] = []
+  ) {
+    self.target = target
+    self.findings = findings
+    self.secrets = secrets
+    self.problems = problems
+    self.statistics = statistics
+    self.rules = rules
+    self.suppressed = suppressed
+  }
 
   /// True when part of the input could not be read: the verdict cannot be vouched for.
   public var isIncomplete: Bool { problems.contains { $0.isIncomplete } }

@@ -218,10 +218,7 @@ public struct Scanner: Sendable {
       let fingerprint = SHA256.hexDigest(key.secret)
       if let commit, origin.rank < first[fingerprint]?.rank ?? Int.max { first[fingerprint] = (origin.rank, commit) }
       for match in blobMatches[origin.blob]! where match.ruleIndex == key.rule && match.secret == key.secret {
-        findings.append(
-          Finding(
-            rule: rules.rules[key.rule], source: .history, path: key.path, line: match.line, column: match.column,
-            commit: commit, secret: match.secret))
+        findings.append(Finding(match: match, rule: rules.rules[key.rule], source: .history, path: key.path, commit: commit))
       }
     }
     return (findings, first.mapValues(\.commit))
@@ -290,9 +287,7 @@ public struct Scanner: Sendable {
   }
 
   private func makeFinding(_ match: RawMatch, source: FindingSource, path: String) -> Finding {
-    Finding(
-      rule: rules.rules[match.ruleIndex], source: source, path: path, line: match.line, column: match.column,
-      commit: nil, secret: match.secret)
+    Finding(match: match, rule: rules.rules[match.ruleIndex], source: source, path: path, commit: nil)
   }
 
   // MARK: - Plain directories
@@ -335,9 +330,7 @@ public struct Scanner: Sendable {
           }
           result.files += 1
           result.findings += matches.map {
-            Finding(
-              rule: rules.rules[$0.ruleIndex], source: .file, path: shown, line: $0.line, column: $0.column, commit: nil,
-              secret: $0.secret)
+            Finding(match: $0, rule: rules.rules[$0.ruleIndex], source: .file, path: shown, commit: nil)
           }
         } catch {
           result.problems.append(ReadProblem(subject: shown, message: "cannot read: \(FileContent.reason(error))"))
