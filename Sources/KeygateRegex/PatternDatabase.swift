@@ -6,28 +6,37 @@
 import CHyperscan
 
 /// One pattern of a `PatternDatabase`.
-public struct PatternSpec: Sendable {
+public struct PatternSpec: Sendable, Hashable {
   public let expression: String
   public let caseInsensitive: Bool
+  /// Report only the first match of this pattern in each scan (a cheap "does it occur" trigger).
+  public let singleMatch: Bool
 
-  public init(expression: String, caseInsensitive: Bool = false) {
+  public init(expression: String, caseInsensitive: Bool = false, singleMatch: Bool = false) {
     self.expression = expression
     self.caseInsensitive = caseInsensitive
+    self.singleMatch = singleMatch
   }
 
   var flags: UInt32 {
     // Hyperscan pattern semantics close to PCRE2's defaults, so one pattern means the same in both.
     var flags: UInt32 = 0
     if caseInsensitive { flags |= UInt32(HS_FLAG_CASELESS) }
+    if singleMatch { flags |= UInt32(HS_FLAG_SINGLEMATCH) }
     return flags
   }
 }
 
 /// The widths a pattern can match, from Hyperscan's analysis.
-public struct PatternWidth: Sendable, Equatable {
+public struct PatternWidth: Sendable, Equatable, Codable {
   public let minimum: Int
   /// nil when unbounded.
   public let maximum: Int?
+
+  public init(minimum: Int, maximum: Int?) {
+    self.minimum = minimum
+    self.maximum = maximum
+  }
 }
 
 /// Many patterns compiled into one Hyperscan block-mode database, scanned in one pass.
@@ -74,6 +83,44 @@ public final class PatternDatabase: @unchecked Sendable {
   }
 
   deinit { hs_free_database(database) }
+
+  private init(database: OpaquePointer, widths: [PatternWidth]) {
+    self.database = database
+    self.widths = widths
+  }
+
+  /// The Hyperscan library's version, e.g. `5.4.0 2023-01-01`: a serialized database is only
+  /// valid for the library that wrote it.
+  /// The corresponding C function is `hs_version`.
+  public static var libraryVersion: String { String(cString: hs_version()) }
+
+  /// The compiled database as bytes, to cache on disk.
+  /// - Throws: `RegexError.hyperscan` when Hyperscan cannot serialize it.
+  /// The corresponding C function is `hs_serialize_database`.
+  public func serialized() throws(RegexError) -> [UInt8] {
+    var bytes: UnsafeMutablePointer<CChar>?
+    var length = 0
+    let rc = hs_serialize_database(database, &bytes, &length)
+    guard rc == HS_SUCCESS, let bytes else { throw .hyperscan(code: rc, function: "hs_serialize_database") }
+    defer { free(bytes) }
+    return Array(UnsafeRawBufferPointer(start: bytes, count: length))
+  }
+
+  /// A database read back from `serialized()`'s bytes, with the widths measured when it was
+  /// compiled.
+  /// - Throws: `RegexError.hyperscan` when the bytes are not a database this library can load
+  ///   (corrupt, truncated, another version or platform).
+  /// The corresponding C functions are `hs_serialized_database_info` and `hs_deserialize_database`.
+  public convenience init(serialized bytes: [UInt8], widths: [PatternWidth]) throws(RegexError) {
+    var database: OpaquePointer?
+    let rc = bytes.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { chars in
+        hs_deserialize_database(chars.baseAddress, chars.count, &database)
+      }
+    }
+    guard rc == HS_SUCCESS, let database else { throw .hyperscan(code: rc, function: "hs_deserialize_database") }
+    self.init(database: database, widths: widths)
+  }
 
   /// Checks that Hyperscan accepts `spec` on its own and measures its match widths.
   /// - Throws: `RegexError.hyperscanCompile` with Hyperscan's message.

@@ -44,7 +44,7 @@ public struct ScanSetup: Sendable {
     if !paths.isEmpty { ruleSet = try ruleSet.adding(RuleSet.load(paths: paths)) }
     try config.validate(against: ruleSet)
     ruleSet = config.selecting(ruleSet)
-    rules = try CompiledRules(ruleSet)
+    rules = try CompiledRules(ruleSet, cache: DatabaseCache.userDefault())
 
     var ignoreFile: IgnoreFile?
     if let folder {

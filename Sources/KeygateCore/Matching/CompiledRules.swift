@@ -1,3 +1,4 @@
+import Foundation
 import KeygateRegex
 
 /// A rule set compiled for scanning: one Hyperscan database over every rule, and one PCRE2
@@ -11,6 +12,13 @@ public final class CompiledRules: Sendable {
   /// How far before a match end (and after it) the confirming search looks, per rule.
   let windows: [Int]
   let largestGroupCount: Int
+  /// Where the Hyperscan database came from, and how long that took (for `--verbose` and benchmarks).
+  public let databaseSource: DatabaseSource
+  public let databaseDuration: Duration
+
+  public enum DatabaseSource: String, Sendable {
+    case compiled, cache
+  }
   /// Per rule, what a confirmed match must also pass.
   let checks: [RuleChecks]
 
@@ -20,20 +28,30 @@ public final class CompiledRules: Sendable {
   /// Compiles `ruleSet`.
   /// - Throws: `ConfigError` naming the rule when its pattern cannot be compiled; the combined
   ///   database is compiled rule by rule on failure so the error names the rule.
-  public init(_ ruleSet: RuleSet) throws(ConfigError) {
+  public init(_ ruleSet: RuleSet, cache: DatabaseCache? = nil) throws(ConfigError) {
     rules = ruleSet.rules
     guard !rules.isEmpty else { throw ConfigError(at: nil, "no rules to scan with") }
-    let specs = rules.map { PatternSpec(expression: $0.pattern, caseInsensitive: $0.caseInsensitive) }
-    do {
-      database = try PatternDatabase(patterns: specs)
-    } catch {
-      for (rule, spec) in zip(rules, specs) {
-        do { _ = try PatternDatabase(patterns: [spec]) } catch {
-          throw ConfigError(at: rule.location, ruleID: rule.id, "\(error)")
+    let ruleSpecs = rules.map { PatternSpec(expression: $0.pattern, caseInsensitive: $0.caseInsensitive) }
+    let specs = ruleSpecs + Decoding.triggers.map { PatternSpec(expression: $0.spec, singleMatch: true) }
+    let started = ContinuousClock.now
+    if let cached = cache?.load(specs) {
+      database = cached
+      databaseSource = .cache
+    } else {
+      do {
+        database = try PatternDatabase(patterns: specs)
+      } catch {
+        for (rule, spec) in zip(rules, ruleSpecs) {
+          do { _ = try PatternDatabase(patterns: [spec]) } catch {
+            throw ConfigError(at: rule.patternLocation, ruleID: rule.id, "\(error)")
+          }
         }
+        throw ConfigError(at: nil, "the rules compile one by one but not together: \(error)")
       }
-      throw ConfigError(at: nil, "the rules compile one by one but not together: \(error)")
+      databaseSource = .compiled
+      cache?.store(database, for: specs)
     }
+    databaseDuration = ContinuousClock.now - started
     var confirmers: [PCRE2Regex] = []
     for rule in rules {
       do {
@@ -59,7 +77,7 @@ public final class CompiledRules: Sendable {
           context: context, contextLines: rule.context?.withinLines ?? 0))
     }
     self.checks = checks
-    windows = database.widths.map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
+    windows = database.widths.prefix(rules.count).map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
     largestGroupCount = (confirmers + checks.compactMap(\.context)).map(\.captureCount).max() ?? 0
   }
 }

@@ -17,17 +17,66 @@ public struct Matcher: ~Copyable {
     matchData = MatchData(groups: rules.largestGroupCount)
   }
 
-  /// Every confirmed match in `content`, ordered by position then rule.
+  /// Every confirmed match in `content`, ordered by position then rule, including keys found
+  /// inside base64 and percent-encoded text (reported at the encoded text's position).
   /// - Throws: `RegexError` when the content is too large for one pass or an engine fails.
   public mutating func matches(in content: UnsafeRawBufferPointer) throws(RegexError) -> [RawMatch] {
+    var budget = Decoding.budget
+    return try matches(in: content, depth: 0, budget: &budget)
+  }
+
+  private mutating func matches(
+    in content: UnsafeRawBufferPointer, depth: Int, budget: inout Int
+  ) throws(RegexError) -> [RawMatch] {
+    var triggered: [String] = []
+    var direct = try directMatches(in: content, triggered: &triggered)
+    guard !triggered.isEmpty, depth < Decoding.maximumDepth else { return direct }
+    var candidates: [Decoding.Candidate] = []
+    if triggered.contains("base64") { candidates += Decoding.base64Candidates(in: content, budget: &budget) }
+    if triggered.contains("percent") { candidates += Decoding.percentCandidates(in: content, budget: &budget) }
+    guard !candidates.isEmpty else { return direct }
+    candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
+    var position = TextPosition()
+    for candidate in candidates {
+      var decodedBudget = budget
+      let result = candidate.decoded.withUnsafeBytes { decoded in
+        Result { () throws(RegexError) in try matches(in: decoded, depth: depth + 1, budget: &decodedBudget) }
+      }
+      budget = decodedBudget
+      let inner = try result.get()
+      guard !inner.isEmpty else { continue }
+      position.advance(to: candidate.range.lowerBound, in: content)
+      let lines = MatchChecks.lines(around: candidate.range, extra: 0, in: content)
+      let allow = InlineAllow.parse(UnsafeRawBufferPointer(rebasing: content[lines]))
+      for match in inner {
+        direct.append(
+          RawMatch(
+            ruleIndex: match.ruleIndex, secretRange: candidate.range, secret: match.secret, line: position.line,
+            column: position.column, inlineAllow: match.inlineAllow ?? allow,
+            encodings: [candidate.encoding] + match.encodings))
+      }
+    }
+    direct.sort { ($0.secretRange.lowerBound, $0.ruleIndex) < ($1.secretRange.lowerBound, $1.ruleIndex) }
+    return direct
+  }
+
+  /// Matches of the rules in `content` as written; `triggered` receives the encodings whose
+  /// triggers fired.
+  private mutating func directMatches(
+    in content: UnsafeRawBufferPointer, triggered: inout [String]
+  ) throws(RegexError) -> [RawMatch] {
     hits.removeAll(keepingCapacity: true)
     try scratch.scan(content) { pattern, end in hits.append((pattern, end)) }
     if hits.isEmpty { return [] }
+    let ruleCount = rules.rules.count
+    for hit in hits where hit.pattern >= ruleCount {
+      triggered.append(Decoding.triggers[hit.pattern - ruleCount].encoding)
+    }
 
     var found: [(rule: Int, secret: Range<Int>, whole: Range<Int>)] = []
     // Hyperscan reports every end of a variable-length match; confirm once per stretch.
-    var confirmedUpTo = [Int](repeating: 0, count: rules.rules.count)
-    for hit in hits {
+    var confirmedUpTo = [Int](repeating: 0, count: ruleCount)
+    for hit in hits where hit.pattern < ruleCount {
       let rule = hit.pattern
       guard hit.end > confirmedUpTo[rule] else { continue }
       let window = rules.windows[rule]
