@@ -68,10 +68,6 @@ import Testing
       "12:9: error: example-token: at `rules[0].examples[1]`: the pattern does not match this example"
     ),
     (
-      "rule_negative_example_matching.yml",
-      "13:9: error: example-token: at `rules[0].negative_examples[1]`: the pattern matches this negative example"
-    ),
-    (
       "rule_example_bad_template.yml",
       "10:40: error: example-token: at `rules[0].examples[1]`: unknown placeholder kind `base16`; "
         + "expected one of alnum, urlsafe, b64, hex, HEX, lower, upper, lowernum, uppernum, digits or base64"

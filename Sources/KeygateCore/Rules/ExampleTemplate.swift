@@ -9,6 +9,8 @@
 ///   `A-Z`, `a-z0-9`, `A-Z0-9`, `0-9`;
 /// - `${base64:TEXT}`: the base64 form of TEXT (OpenAI's `T3BlbkFJ` marker is `${base64:OpenAI}`).
 ///
+/// `$${` writes a literal `${` (a shell or CI variable in an example).
+///
 /// Random characters come from a generator seeded by the template, so an example always
 /// expands to the same text.
 public struct ExampleTemplate: Sendable {
@@ -29,6 +31,12 @@ public struct ExampleTemplate: Sendable {
     var output = ""
     var rest = Substring(template)
     while let open = rest.range(of: "${") {
+      // `$${` is a literal `${`, for examples such as `token: $${API_TOKEN}`.
+      if open.lowerBound > rest.startIndex, rest[rest.index(before: open.lowerBound)] == "$" {
+        output += rest[..<rest.index(before: open.lowerBound)] + "${"
+        rest = rest[open.upperBound...]
+        continue
+      }
       output += rest[..<open.lowerBound]
       guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
         throw Error(description: "unclosed `${` in example template")
