@@ -14,6 +14,9 @@ struct ScanTargetOptions: ParsableArguments {
 
   @OptionGroup var selection: RuleSelection
 
+  @Flag(help: "Scan only what is staged in the index (for a pre-commit hook): no history, no unstaged files.")
+  var staged = false
+
   @Flag(help: "Verify every git object's hash as it is read (slower; for forensic audits).")
   var verifyObjects = false
 
@@ -46,6 +49,7 @@ struct ScanTargetOptions: ParsableArguments {
     }
     var options = ScanOptions(path: path)
     options.verifyObjectHashes = verifyObjects
+    options.stagedOnly = staged
     if let workers { options.workers = workers }
     do {
       return setup.suppression.apply(to: try Scanner(rules: setup.rules).scan(options))

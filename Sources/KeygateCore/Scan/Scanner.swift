@@ -10,6 +10,8 @@ public struct ScanOptions: Sendable {
   public var verifyObjectHashes = false
   /// How many threads read and scan at once.
   public var workers = ProcessInfo.processInfo.activeProcessorCount
+  /// Only what is staged in the index (for a pre-commit hook): no history, no unstaged files.
+  public var stagedOnly = false
 
   public init(path: String) { self.path = path }
 }
@@ -19,6 +21,7 @@ public enum ScanError: Error, Sendable, CustomStringConvertible {
   case pathNotFound(path: String)
   case repository(path: String, underlying: GitError)
   case engine(message: String)
+  case notARepository(path: String)
 
   public var description: String {
     switch self {
@@ -27,6 +30,8 @@ public enum ScanError: Error, Sendable, CustomStringConvertible {
       "\(path): cannot read the git repository: \(error.message) (libgit2 \(error.function)). "
         + "Check that the repository is not corrupt (`git fsck`) and readable by this user."
     case .engine(let message): "the matching engine failed: \(message)"
+    case .notARepository(let path):
+      "\(path): not a git repository, so there is no index to scan; --staged needs a repository"
     }
   }
 }
@@ -53,8 +58,12 @@ public struct Scanner: Sendable {
       throw .repository(path: options.path, underlying: error)
     }
     var report: ScanReport
-    if let repository {
+    if let repository, options.stagedOnly {
+      report = try scanStaged(repository, options: options)
+    } else if let repository {
       report = try scanRepository(repository, options: options)
+    } else if options.stagedOnly {
+      throw .notARepository(path: options.path)
     } else {
       report = try scanDirectory(options)
     }
@@ -224,9 +233,35 @@ public struct Scanner: Sendable {
     return (findings, first.mapValues(\.commit))
   }
 
+  /// The staged content only: what the next commit would add.
+  private func scanStaged(_ repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
+    let head: ObjectID?
+    let changes: [WorkingTreeChange]
+    do {
+      head = try repository.headCommitID()
+      changes = try repository.workingTreeChanges().filter { $0.stagedBlob != nil }
+    } catch {
+      throw .repository(path: options.path, underlying: error)
+    }
+    var problems: [ReadProblem] = []
+    var statistics = ScanStatistics()
+    var findings = scanChanges(
+      changes, in: repository, workDirectory: repository.workingDirectory ?? "", problems: &problems,
+      statistics: &statistics, stagedOnly: true)
+    findings.sort(by: Finding.reportOrder)
+    let target = ScanTarget(
+      path: options.path, mode: .gitRepository, headCommit: head?.hex,
+      note: "staged changes only (\(changes.count) file\(changes.count == 1 ? "" : "s") staged): no history, no unstaged files")
+    return ScanReport(
+      target: target, findings: findings,
+      secrets: Self.summaries(
+        of: findings, rules: rules.rules, introducedBy: [:], inHead: nil, inWorkingTree: Set(findings.map(\.fingerprint))),
+      problems: problems, statistics: statistics, rules: rules.rules)
+  }
+
   private func scanChanges(
     _ changes: [WorkingTreeChange], in repository: Repository, workDirectory: String, problems: inout [ReadProblem],
-    statistics: inout ScanStatistics
+    statistics: inout ScanStatistics, stagedOnly: Bool = false
   ) -> [Finding] {
     var matcher: Matcher
     do {
@@ -254,7 +289,7 @@ public struct Scanner: Sendable {
           problems.append(ReadProblem(subject: change.path, message: "cannot read the staged content: \(error)"))
         }
       }
-      guard change.workTreeDiffers else { continue }
+      guard change.workTreeDiffers, !stagedOnly else { continue }
       let absolute = workDirectory + change.path
       switch FileContent.kind(at: absolute) {
       case nil: continue  // deleted in the work tree: nothing on disk to scan
