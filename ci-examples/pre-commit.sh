@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A minimal git pre-commit hook: copy to .git/hooks/pre-commit and make it executable.
-# It scans the repository (history and the staged and unstaged changes) and refuses the commit
-# when keygate finds a key. Bypass once, knowingly, with `git commit --no-verify`.
+# It scans what is staged (what the commit would add) and refuses the commit when keygate finds
+# a key. Bypass once, knowingly, with `git commit --no-verify`; accept a known test value with a
+# `keygate:allow` comment on its line or its fingerprint in .keygateignore.
 set -u
-keygate scan . --fail-on high
+keygate scan --staged . --fail-on high
 status=$?
 case $status in
   0) exit 0 ;;
