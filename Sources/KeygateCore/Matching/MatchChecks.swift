@@ -12,6 +12,15 @@ enum MatchChecks {
     "example", "placeholder", "your_", "your-", "yourkey", "changeme", "change_me", "replace", "redacted",
     "dummy", "sample", "insert", "notreal", "not_real", "not-a-real",
   ].map { Array($0.utf8) }
+  /// SHA-256 fingerprints of values that look like keys but are published for everyone to use,
+  /// so they protect nothing (kept as fingerprints so this file holds no key-like text):
+  /// - the Azurite storage emulator's account key, with and without its `==` padding
+  ///   (https://learn.microsoft.com/azure/storage/common/storage-use-azurite).
+  static let wellKnownPublicValues: Set<String> = [
+    "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
+    "ed967197261c16a9ed0205f8a5099d81ec98263c1fb47ce1d87f1b93fc199e70",
+  ]
+
   /// A run this long of one character, or of consecutive characters, is not random.
   static let longestNaturalRun = 5
 
@@ -19,7 +28,8 @@ enum MatchChecks {
   static func isPlaceholder(_ secret: UnsafeRawBufferPointer) -> Bool {
     for mark in placeholderMarks where contains(secret, mark, caseInsensitive: false) { return true }
     for word in placeholderWords where contains(secret, word, caseInsensitive: true) { return true }
-    return hasFakeRun(secret)
+    if hasFakeRun(secret) { return true }
+    return wellKnownPublicValues.contains(SHA256.hexDigest(String(decoding: secret, as: UTF8.self)))
   }
 
   /// Six or more identical characters, or six or more consecutive ascending or descending

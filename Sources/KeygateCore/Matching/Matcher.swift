@@ -49,6 +49,10 @@ public struct Matcher: ~Copyable {
       let lines = MatchChecks.lines(around: candidate.range, extra: 0, in: content)
       let allow = InlineAllow.parse(UnsafeRawBufferPointer(rebasing: content[lines]))
       for match in inner {
+        // The rule already matched the encoded text as written (a SAS URL with `%2F`): one finding.
+        if direct.contains(where: { $0.ruleIndex == match.ruleIndex && $0.secretRange.overlaps(candidate.range) }) {
+          continue
+        }
         direct.append(
           RawMatch(
             ruleIndex: match.ruleIndex, secretRange: candidate.range, secret: match.secret, line: position.line,
