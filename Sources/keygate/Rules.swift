@@ -87,7 +87,8 @@ struct Rules: ParsableCommand {
       }
       var text = outcome.failures.map { "\($0)\n" }.joined()
       let failed = Set(outcome.failures.map(\.ruleID)).count
-      text += "\(outcome.rulesTested) rules, \(outcome.examplesRun) examples and negative examples: "
+      text += "\(outcome.rulesTested) rule\(outcome.rulesTested == 1 ? "" : "s"), "
+        + "\(outcome.examplesRun) examples and negative examples: "
       text += outcome.failures.isEmpty ? "all pass.\n" : "\(outcome.failures.count) failed in \(failed) rule\(failed == 1 ? "" : "s").\n"
       Terminal.writeStandardOutput(text)
       if !outcome.failures.isEmpty { throw ExitStatus.fail }

@@ -16,7 +16,7 @@ import Testing
 
   static let allKeys =
     "id, name, provider, severity, confidence, description, remediation, pattern, case_insensitive, secret_group, "
-    + "keywords, visible_prefixes, min_entropy, context, skip_paths, references, examples, negative_examples"
+    + "keywords, visible_prefixes, min_entropy, context, skip_paths, generic, references, examples, negative_examples"
 
   static let cases: [(fixture: String, message: String)] = [
     ("rule_missing_id.yml", "3:5: error: at `rules[0]`: a rule needs an `id`"),

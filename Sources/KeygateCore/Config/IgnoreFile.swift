@@ -36,8 +36,10 @@ public struct IgnoreFile: Sendable {
     self.path = path
     var entries: [Entry] = []
     var pendingReason: String?
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      var line = Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+    // "\r\n" is one Character in Swift: normalise line ends before splitting.
+    let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+    for (index, rawLine) in normalized.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var line = Substring(rawLine)
       var comment: String?
       if let hash = line.firstIndex(of: "#") {
         comment = String(line[line.index(after: hash)...]).trimmingCharacters(in: .whitespaces)

@@ -90,7 +90,9 @@ public struct ProjectConfig: Sendable {
     allowlist = try top["allowlist"].map { node throws(ConfigError) in try Allowlist(node) } ?? Allowlist()
     var ruleAllowlists: [(id: String, location: SourceLocation, allowlist: Allowlist)] = []
     if let node = top["rule_allowlists"] {
-      for (id, value) in try node.orderedMapping() { ruleAllowlists.append((id, value.location, try Allowlist(value))) }
+      for (id, keyLocation, value) in try node.orderedMapping() {
+        ruleAllowlists.append((id, keyLocation, try Allowlist(value)))
+      }
     }
     self.ruleAllowlists = ruleAllowlists
     baselinePath = try top["baseline"].map { node throws(ConfigError) in resolve(try node.string()) }

@@ -21,6 +21,8 @@ public final class CompiledRules: Sendable {
   }
   /// Per rule, what a confirmed match must also pass.
   let checks: [RuleChecks]
+  /// The specific rules' `visible_prefixes`: a generic rule leaves values starting with one alone.
+  let claimedPrefixes: [[UInt8]]
 
   /// The confirm window for patterns Hyperscan cannot bound (e.g. `.*`).
   static let unboundedWindow = 64 * 1024
@@ -77,6 +79,10 @@ public final class CompiledRules: Sendable {
           context: context, contextLines: rule.context?.withinLines ?? 0))
     }
     self.checks = checks
+    // Prefixes the specific rules own; three characters at least, so `AC` or `pk` claim nothing.
+    claimedPrefixes = Array(
+      Set(rules.filter { !$0.isGeneric }.flatMap(\.visiblePrefixes).filter { $0.utf8.count >= 3 })
+    ).map { Array($0.utf8) }
     windows = database.widths.prefix(rules.count).map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
     largestGroupCount = (confirmers + checks.compactMap(\.context)).map(\.captureCount).max() ?? 0
   }

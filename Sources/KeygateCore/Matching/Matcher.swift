@@ -105,6 +105,7 @@ public struct Matcher: ~Copyable {
       confirmedUpTo[rule] = covered
     }
     found.sort { ($0.secret.lowerBound, $0.rule) < ($1.secret.lowerBound, $1.rule) }
+    dropGenericMatchesSpecificRulesOwn(&found, in: content)
 
     var position = TextPosition()
     return found.map { match in
@@ -115,6 +116,24 @@ public struct Matcher: ~Copyable {
         secret: String(decoding: UnsafeRawBufferPointer(rebasing: content[match.secret]), as: UTF8.self),
         line: position.line, column: position.column,
         inlineAllow: InlineAllow.parse(UnsafeRawBufferPointer(rebasing: content[lines])))
+    }
+  }
+
+  /// A generic rule's match is dropped when a specific rule matched overlapping text, or when the
+  /// value starts with a prefix a specific rule claims (that rule judged it, and said no).
+  private func dropGenericMatchesSpecificRulesOwn(
+    _ found: inout [(rule: Int, secret: Range<Int>, whole: Range<Int>)], in content: UnsafeRawBufferPointer
+  ) {
+    let rules = self.rules
+    guard found.contains(where: { rules.rules[$0.rule].isGeneric }) else { return }
+    let specific = found.filter { !rules.rules[$0.rule].isGeneric }.map(\.secret)
+    found.removeAll { match in
+      guard rules.rules[match.rule].isGeneric else { return false }
+      if specific.contains(where: { $0.overlaps(match.secret) }) { return true }
+      let secret = UnsafeRawBufferPointer(rebasing: content[match.secret])
+      return rules.claimedPrefixes.contains { prefix in
+        prefix.count <= secret.count && prefix.indices.allSatisfy { secret[$0] == prefix[$0] }
+      }
     }
   }
 

@@ -32,8 +32,9 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     guard let head = pattern.first else { return path.isEmpty }
     if head == "**" {
       let rest = pattern.dropFirst()
-      // `**` takes zero or more whole segments; a trailing `**` takes everything below.
-      if rest.isEmpty { return true }
+      // `**` takes zero or more whole segments; a trailing `**` takes everything below (at least
+      // one segment: `docs/**` is what is inside docs, not a file named docs).
+      if rest.isEmpty { return !path.isEmpty }
       var remaining = path
       while true {
         if match(rest, remaining) { return true }

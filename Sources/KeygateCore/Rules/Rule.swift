@@ -32,6 +32,9 @@ public struct Rule: Sendable, Identifiable {
   public let context: RuleContext?
   /// Globs of paths where the rule does not apply (lock files, bundles, …).
   public let skipPaths: [PathGlob]
+  /// A rule that knows no provider (`key = "…"`): it defers to the specific rules, so a value
+  /// one of them matched, or that starts with a prefix one of them claims, is not reported again.
+  public let isGeneric: Bool
   /// Where the rule is defined.
   public let location: SourceLocation
   /// Where its pattern is written, for errors found when the rules are compiled together.
@@ -127,6 +130,7 @@ public struct Rule: Sendable, Identifiable {
       }
     }
     self.skipPaths = skipPaths
+    isGeneric = try syntax.fields["generic"]?.bool(ruleID: id) ?? false
     location = syntax.node.location
 
     let examplesNode = try syntax.required("examples")

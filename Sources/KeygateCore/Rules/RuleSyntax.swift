@@ -4,7 +4,7 @@ struct RuleSyntax {
   static let keys = [
     "id", "name", "provider", "severity", "confidence", "description", "remediation", "pattern",
     "case_insensitive", "secret_group", "keywords", "visible_prefixes", "min_entropy", "context",
-    "skip_paths", "references", "examples", "negative_examples",
+    "skip_paths", "generic", "references", "examples", "negative_examples",
   ]
 
   let node: YAMLNode

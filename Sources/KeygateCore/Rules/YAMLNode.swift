@@ -105,14 +105,14 @@ struct YAMLNode {
   }
 
   /// A mapping's entries in file order, keys as text.
-  func orderedMapping(ruleID: String? = nil) throws(ConfigError) -> [(key: String, value: YAMLNode)] {
+  func orderedMapping(ruleID: String? = nil) throws(ConfigError) -> [(key: String, keyLocation: SourceLocation, value: YAMLNode)] {
     guard case .mapping(let mapping) = node else { throw error("expected a mapping", ruleID: ruleID) }
-    var entries: [(key: String, value: YAMLNode)] = []
+    var entries: [(key: String, keyLocation: SourceLocation, value: YAMLNode)] = []
     for (key, value) in mapping {
       let keyNode = YAMLNode(node: key, file: file, keyPath: keyPath)
       guard case .scalar(let scalar) = key else { throw keyNode.error("expected a text key", ruleID: ruleID) }
       entries.append(
-        (scalar.string, YAMLNode(node: value, file: file, keyPath: keyPath.isEmpty ? scalar.string : "\(keyPath).\(scalar.string)")))
+        (scalar.string, keyNode.location, YAMLNode(node: value, file: file, keyPath: keyPath.isEmpty ? scalar.string : "\(keyPath).\(scalar.string)")))
     }
     return entries
   }
