@@ -42,8 +42,8 @@ enum MatchChecks {
     for index in 1..<bytes.count {
       let previous = bytes[index - 1]
       let current = bytes[index]
-      // Runs of spaces (indentation) or punctuation are layout, not made-up key text.
-      same = current == previous && isAlphanumeric(current) ? same + 1 : 1
+      // Runs of spaces or tabs (indentation in a PEM block) are layout, not made-up key text.
+      same = current == previous && current != 0x20 && current != 0x09 ? same + 1 : 1
       let sequential = isAlphanumeric(previous) && isAlphanumeric(current) && sameClass(previous, current)
       ascending = sequential && current == previous &+ 1 ? ascending + 1 : 1
       descending = sequential && current == previous &- 1 ? descending + 1 : 1
