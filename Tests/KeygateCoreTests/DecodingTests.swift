@@ -158,8 +158,10 @@ import Testing
     let key = TestKeys.openAIProject(seed: 112)
     let wrapped = Data([0, 1, 2, 0xFF, 0xFE] + Array(key.utf8) + [0, 0, 0x80]).base64EncodedString()
     var budget = Decoding.budget
-    let candidates = Array(wrapped.utf8).withUnsafeBytes { Decoding.base64Candidates(in: $0, budget: &budget) }
-    #expect(candidates.isEmpty)
+    let candidate = Array(wrapped.utf8).withUnsafeBytes {
+      Decoding.base64Candidate(endingTriggerAt: Decoding.minimumBase64Run, in: $0, budget: &budget)
+    }
+    #expect(candidate == nil)
     #expect(budget == Decoding.budget)
     #expect(try Self.matches(in: "blob: \(wrapped)\n").isEmpty)
   }
@@ -168,16 +170,26 @@ import Testing
     let words = "The quick brown fox jumps over the lazy dog, twice over."
     let encoded = Self.base64(words)
     var budget = Decoding.budget
-    let candidates = Array(encoded.utf8).withUnsafeBytes { Decoding.base64Candidates(in: $0, budget: &budget) }
-    #expect(candidates.map { String(decoding: $0.decoded, as: UTF8.self) } == [words])
-    #expect(candidates.map(\.range) == [0..<encoded.utf8.count])
+    let candidate = Array(encoded.utf8).withUnsafeBytes {
+      Decoding.base64Candidate(endingTriggerAt: Decoding.minimumBase64Run, in: $0, budget: &budget)
+    }
+    #expect(candidate.map { String(decoding: $0.decoded, as: UTF8.self) } == words)
+    #expect(candidate?.range == 0..<encoded.utf8.count)
     #expect(try Self.matches(in: "data: \(encoded)\n").isEmpty)
   }
 
   @Test func wordsAndIdentifiersAreNotBase64Candidates() {
     var budget = Decoding.budget
     let text = "thisIsAVeryLongIdentifierWithoutDigits ALLUPPERCASEANDDIGITS0123456789 all_lowercase_and_digits_0123456789"
-    let candidates = Array(text.utf8).withUnsafeBytes { Decoding.base64Candidates(in: $0, budget: &budget) }
-    #expect(candidates.isEmpty)
+    let bytes = Array(text.utf8)
+    // Each word starts a run where the trigger would fire; none of them is decoded.
+    var starts = [0]
+    for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: " ") { starts.append(index + 1) }
+    for start in starts {
+      let candidate = bytes.withUnsafeBytes {
+        Decoding.base64Candidate(endingTriggerAt: start + Decoding.minimumBase64Run, in: $0, budget: &budget)
+      }
+      #expect(candidate == nil, "run at \(start)")
+    }
   }
 }

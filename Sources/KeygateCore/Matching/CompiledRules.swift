@@ -34,7 +34,7 @@ public final class CompiledRules: Sendable {
     rules = ruleSet.rules
     guard !rules.isEmpty else { throw ConfigError(at: nil, "no rules to scan with") }
     let ruleSpecs = rules.map { PatternSpec(expression: $0.pattern, caseInsensitive: $0.caseInsensitive) }
-    let specs = ruleSpecs + Decoding.triggers.map { PatternSpec(expression: $0.spec, singleMatch: true) }
+    let specs = ruleSpecs + Decoding.triggers.map(\.spec)
     let started = ContinuousClock.now
     if let cached = cache?.load(specs) {
       database = cached

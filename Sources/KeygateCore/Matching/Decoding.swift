@@ -1,3 +1,5 @@
+import KeygateRegex
+
 /// Finds text that may hide a key behind an encoding — base64 (Kubernetes Secret manifests,
 /// `.npmrc` `_auth`, HTTP Basic credentials, Docker `auth` entries) and percent-encoding (URLs) —
 /// and decodes it, so the matcher can scan the decoded bytes too.
@@ -20,11 +22,16 @@ enum Decoding {
   /// Decoded bytes per scanned piece of content, across all its runs.
   static let budget = 1024 * 1024
 
-  /// Hyperscan triggers appended to the rules' patterns: each fires once per scan when the
-  /// content holds something worth decoding.
-  static let triggers: [(encoding: String, spec: String)] = [
-    ("base64", "[A-Za-z0-9+/]{24}"),
-    ("percent", "%[0-9A-Fa-f]{2}"),
+  /// Hyperscan triggers appended to the rules' patterns. The base64 trigger reports every run of
+  /// 24 base64 characters that stands where a credential does — after `:` or `=` (YAML, JSON,
+  /// `.npmrc`, env files), after `Basic `, or at the start of a line — and ends exactly 24
+  /// characters into the run; the percent trigger fires once per scan.
+  static let triggers: [(encoding: String, spec: PatternSpec)] = [
+    (
+      "base64",
+      PatternSpec(expression: #"(?:[:=][ \t]*["']?|Basic[ \t]+|\n[ \t]*|^[ \t]*)[A-Za-z0-9+/]{24}"#)
+    ),
+    ("percent", PatternSpec(expression: "%[0-9A-Fa-f]{2}", singleMatch: true)),
   ]
 
   private static let base64Values: [Int8] = {
@@ -35,21 +42,22 @@ enum Decoding {
     return table
   }()
 
-  /// Base64 runs that decode to mostly printable text.
-  static func base64Candidates(in content: UnsafeRawBufferPointer, budget: inout Int) -> [Candidate] {
-    var candidates: [Candidate] = []
-    var index = 0
-    let count = content.count
-    while index < count, budget > 0 {
-      guard base64Values[Int(content[index])] >= 0 else {
-        index += 1
-        continue
-      }
-      let start = index
+  /// The base64 run whose first 24 characters end at `triggerEnd`, if it decodes to mostly
+  /// printable text.
+  static func base64Candidate(
+    endingTriggerAt triggerEnd: Int, in content: UnsafeRawBufferPointer, budget: inout Int
+  ) -> Candidate? {
+    base64Values.withUnsafeBufferPointer { table -> Candidate? in
+      let runStart = triggerEnd - minimumBase64Run
+      guard runStart >= 0, budget > 0 else { return nil }
+      // A run glued to a word (`abc=` inside an identifier) is not a value.
+      if runStart > 0, table[Int(content[runStart - 1])] >= 0 { return nil }
+      var index = runStart
       var hasDigitOrSymbol = false
       var hasUpper = false
       var hasLower = false
-      while index < count, base64Values[Int(content[index])] >= 0 {
+      let count = content.count
+      while index < count, table[Int(content[index])] >= 0, index - runStart <= maximumRun {
         let byte = content[index]
         if byte < 0x41 { hasDigitOrSymbol = true } else if byte <= 0x5A { hasUpper = true } else { hasLower = true }
         index += 1
@@ -57,27 +65,26 @@ enum Decoding {
       let runEnd = index
       var end = runEnd
       while end < count, end < runEnd + 2, content[end] == UInt8(ascii: "=") { end += 1 }
-      index = end
-      let length = runEnd - start
-      // Words and identifiers are runs too; base64 of text mixes cases and digits.
-      guard length >= minimumBase64Run, length <= maximumRun, hasUpper, hasLower, hasDigitOrSymbol else { continue }
-      // Only runs that start on a character boundary: a run glued to a word is not base64.
-      if start > 0, content[start - 1] == UInt8(ascii: "-") || content[start - 1] == UInt8(ascii: "_") { continue }
-      let decoded = decodeBase64(UnsafeRawBufferPointer(rebasing: content[start..<runEnd]))
-      guard decoded.count >= 12, isMostlyText(decoded) else { continue }
+      // Base64 of text mixes cases and digits; words, paths and hex do not all at once.
+      guard runEnd - runStart <= maximumRun, hasUpper, hasLower, hasDigitOrSymbol else { return nil }
+      let decoded = decodeBase64(UnsafeRawBufferPointer(rebasing: content[runStart..<runEnd]), table: table)
+      guard decoded.count >= 12, isMostlyText(decoded) else { return nil }
       budget -= decoded.count
-      candidates.append(Candidate(range: start..<end, decoded: decoded, encoding: "base64"))
+      return Candidate(range: runStart..<end, decoded: decoded, encoding: "base64")
     }
-    return candidates
   }
 
   static func decodeBase64(_ run: UnsafeRawBufferPointer) -> [UInt8] {
+    base64Values.withUnsafeBufferPointer { decodeBase64(run, table: $0) }
+  }
+
+  static func decodeBase64(_ run: UnsafeRawBufferPointer, table: UnsafeBufferPointer<Int8>) -> [UInt8] {
     var output: [UInt8] = []
     output.reserveCapacity(run.count * 3 / 4)
     var accumulator: UInt32 = 0
     var bits = 0
     for byte in run {
-      accumulator = accumulator << 6 | UInt32(UInt8(bitPattern: base64Values[Int(byte)]))
+      accumulator = accumulator << 6 | UInt32(UInt8(bitPattern: table[Int(byte)]))
       bits += 6
       if bits >= 8 {
         bits -= 8
@@ -87,15 +94,20 @@ enum Decoding {
     return output
   }
 
-  /// Tokens (no spaces or quotes) holding `%XX` escapes, decoded.
-  static func percentCandidates(in content: UnsafeRawBufferPointer, budget: inout Int) -> [Candidate] {
+  private static func isTokenByte(_ byte: UInt8) -> Bool {
+    byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+      && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "`")
+  }
+
+  /// Tokens (no spaces or quotes) holding `%XX` escapes, decoded; from the token holding the
+  /// byte at `from` on (the percent trigger's first match).
+  static func percentCandidates(
+    in content: UnsafeRawBufferPointer, from: Int = 0, budget: inout Int
+  ) -> [Candidate] {
     var candidates: [Candidate] = []
-    var index = 0
+    var index = min(max(0, from), content.count)
+    while index > 0, isTokenByte(content[index - 1]) { index -= 1 }
     let count = content.count
-    func isTokenByte(_ byte: UInt8) -> Bool {
-      byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
-        && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "`")
-    }
     while index < count, budget > 0 {
       guard isTokenByte(content[index]) else {
         index += 1

@@ -28,12 +28,25 @@ public struct Matcher: ~Copyable {
   private mutating func matches(
     in content: UnsafeRawBufferPointer, depth: Int, budget: inout Int
   ) throws(RegexError) -> [RawMatch] {
-    var triggered: [String] = []
+    var triggered: [(encoding: String, end: Int)] = []
     var direct = try directMatches(in: content, triggered: &triggered)
     guard !triggered.isEmpty, depth < Decoding.maximumDepth else { return direct }
     var candidates: [Decoding.Candidate] = []
-    if triggered.contains("base64") { candidates += Decoding.base64Candidates(in: content, budget: &budget) }
-    if triggered.contains("percent") { candidates += Decoding.percentCandidates(in: content, budget: &budget) }
+    var decodedUpTo = 0
+    for trigger in triggered.sorted(by: { $0.end < $1.end }) where budget > 0 {
+      switch trigger.encoding {
+      case "base64":
+        // Each run is decoded once, however many triggers end inside it.
+        guard trigger.end - Decoding.minimumBase64Run >= decodedUpTo,
+          let candidate = Decoding.base64Candidate(endingTriggerAt: trigger.end, in: content, budget: &budget)
+        else { continue }
+        decodedUpTo = candidate.range.upperBound
+        candidates.append(candidate)
+      default:
+        // Fires once: its match is the first escape; nothing before that token to decode.
+        candidates += Decoding.percentCandidates(in: content, from: trigger.end - 3, budget: &budget)
+      }
+    }
     guard !candidates.isEmpty else { return direct }
     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
     var position = TextPosition()
@@ -60,6 +73,15 @@ public struct Matcher: ~Copyable {
             encodings: [candidate.encoding] + match.encodings))
       }
     }
+    // A generic rule's match on encoded text defers to a specific rule's match inside it.
+    let decodedSpecific = direct.filter { !$0.encodings.isEmpty && !rules.rules[$0.ruleIndex].isGeneric }
+      .map(\.secretRange)
+    if !decodedSpecific.isEmpty {
+      direct.removeAll { match in
+        rules.rules[match.ruleIndex].isGeneric && match.encodings.isEmpty
+          && decodedSpecific.contains { $0.overlaps(match.secretRange) }
+      }
+    }
     direct.sort { ($0.secretRange.lowerBound, $0.ruleIndex) < ($1.secretRange.lowerBound, $1.ruleIndex) }
     return direct
   }
@@ -67,14 +89,14 @@ public struct Matcher: ~Copyable {
   /// Matches of the rules in `content` as written; `triggered` receives the encodings whose
   /// triggers fired.
   private mutating func directMatches(
-    in content: UnsafeRawBufferPointer, triggered: inout [String]
+    in content: UnsafeRawBufferPointer, triggered: inout [(encoding: String, end: Int)]
   ) throws(RegexError) -> [RawMatch] {
     hits.removeAll(keepingCapacity: true)
     try scratch.scan(content) { pattern, end in hits.append((pattern, end)) }
     if hits.isEmpty { return [] }
     let ruleCount = rules.rules.count
     for hit in hits where hit.pattern >= ruleCount {
-      triggered.append(Decoding.triggers[hit.pattern - ruleCount].encoding)
+      triggered.append((Decoding.triggers[hit.pattern - ruleCount].encoding, hit.end))
     }
 
     var found: [(rule: Int, secret: Range<Int>, whole: Range<Int>)] = []

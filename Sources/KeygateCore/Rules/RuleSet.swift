@@ -40,19 +40,19 @@ public struct RuleSet: Sendable {
     // The tests compile the built-ins with Hyperscan; at run time the combined database is
     // compiled (or read from the cache) once, so asking Hyperscan rule by rule is skipped.
     return try load(
-      files.map { (path: "<builtin>/\($0.path)", contents: $0.contents) }, validateForHyperscan: false)
+      files.map { (path: "<builtin>/\($0.path)", contents: $0.contents) }, strictValidation: false)
   }
 
   /// Parses and validates rule files (YAML, or JSON, which the YAML parser reads too).
   /// - Parameter files: Each file's path (for messages) and contents.
   /// - Throws: `ConfigError` with `file:line:column` and the rule id.
   public static func load(
-    _ files: [(path: String, contents: String)], validateForHyperscan: Bool = true
+    _ files: [(path: String, contents: String)], strictValidation: Bool = true
   ) throws(ConfigError) -> RuleSet {
     var rules: [Rule] = []
     var seen: [String: SourceLocation] = [:]
     for file in files {
-      for rule in try parseFile(file.contents, path: file.path, validateForHyperscan: validateForHyperscan) {
+      for rule in try parseFile(file.contents, path: file.path, strictValidation: strictValidation) {
         if let first = seen[rule.id] {
           throw ConfigError(at: rule.location, ruleID: rule.id, "duplicate rule id; first defined at \(first)")
         }
@@ -64,7 +64,7 @@ public struct RuleSet: Sendable {
   }
 
   static func parseFile(
-    _ contents: String, path: String, validateForHyperscan: Bool = true
+    _ contents: String, path: String, strictValidation: Bool = true
   ) throws(ConfigError) -> [Rule] {
     let root = try YAMLNode.parse(contents, file: path)
     let top = try root.mapping(allowed: ["version", "rules"])
@@ -76,7 +76,7 @@ public struct RuleSet: Sendable {
     }
     guard let rulesNode = top["rules"] else { throw root.error("missing required key `rules`") }
     var rules: [Rule] = []
-    for element in try rulesNode.sequence() { rules.append(try Rule(RuleSyntax(element), validateForHyperscan: validateForHyperscan)) }
+    for element in try rulesNode.sequence() { rules.append(try Rule(RuleSyntax(element), strictValidation: strictValidation)) }
     return rules
   }
 }
