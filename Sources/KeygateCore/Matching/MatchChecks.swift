@@ -32,6 +32,16 @@ enum MatchChecks {
     return wellKnownPublicValues.contains(SHA256.hexDigest(String(decoding: secret, as: UTF8.self)))
   }
 
+  /// Template syntax right after a match (`eyJhbGc….${PAYLOAD}`): the value is only a fixed
+  /// head of a template, not a key.
+  static let templateOpeners: [[UInt8]] = ["${", "{{", "<%", "%("].map { Array($0.utf8) }
+
+  static func continuesAsTemplate(_ content: UnsafeRawBufferPointer, after end: Int) -> Bool {
+    templateOpeners.contains { opener in
+      end + opener.count <= content.count && opener.indices.allSatisfy { content[end + $0] == opener[$0] }
+    }
+  }
+
   /// Six or more identical characters, or six or more consecutive ascending or descending
   /// digits or letters (`123456`, `abcdef`, `FEDCBA`).
   static func hasFakeRun(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -167,6 +167,7 @@ public struct Matcher: ~Copyable {
     let secretBytes = UnsafeRawBufferPointer(rebasing: content[secret])
     if let minimum = checks.minEntropy, MatchChecks.entropy(secretBytes) < minimum { return false }
     if MatchChecks.isPlaceholder(secretBytes) { return false }
+    if MatchChecks.continuesAsTemplate(content, after: secret.upperBound) { return false }
     if !checks.keywords.isEmpty {
       let line = UnsafeRawBufferPointer(rebasing: content[MatchChecks.lines(around: whole, extra: 0, in: content)])
       guard checks.keywords.contains(where: { MatchChecks.contains(line, $0, caseInsensitive: true) }) else {
