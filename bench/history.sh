@@ -195,7 +195,10 @@ def run_keygate():
 
 
 def git_out(*args):
-    return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True).stdout
+    result = subprocess.run(["git", "-C", repo, *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"history.sh: git {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
+    return result.stdout
 
 
 # Repository facts (untimed).

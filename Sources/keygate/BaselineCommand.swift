@@ -33,7 +33,7 @@ struct BaselineCommand: ParsableCommand {
       // Findings a comment, allowlist or ignore entry already suppress need no baseline entry.
       let baseline = Baseline(findings: report.findings)
       do {
-        try Data(baseline.serialized().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try Terminal.save(baseline.serialized(), to: output)
       } catch {
         Terminal.diagnose("cannot write the baseline to \(output): \(error.localizedDescription)")
         throw ExitStatus.couldNotRun

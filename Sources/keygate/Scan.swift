@@ -77,7 +77,7 @@ struct Scan: ParsableCommand {
     let text = format.reporter.render(report, context: context)
     if let output {
       do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try Terminal.save(text, to: output)
       } catch {
         Terminal.diagnose("cannot write the report to \(output): \(error.localizedDescription)")
         throw ExitStatus.couldNotRun

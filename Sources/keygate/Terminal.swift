@@ -56,4 +56,27 @@ enum Terminal {
       bytes = bytes.dropFirst(written)
     }
   }
+
+  /// Writes a report or baseline to `path`. A new or regular file is replaced atomically (a
+  /// reader never sees half a report); anything else — `/dev/null`, a FIFO, `/dev/stdout`, a
+  /// symbolic link — is written through, so it is never replaced by a regular file.
+  static func save(_ text: String, to path: String) throws {
+    var status = stat()
+    let exists = lstat(path, &status) == 0
+    if !exists || (status.st_mode & S_IFMT) == S_IFREG {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      return
+    }
+    let descriptor = open(path, O_WRONLY | O_TRUNC)
+    guard descriptor >= 0 else {
+      throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+    }
+    defer { close(descriptor) }
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+      guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+      bytes = bytes.dropFirst(written)
+    }
+  }
 }
