@@ -21,6 +21,18 @@ public enum Libgit2 {
     }
   }
 
+  /// Initialises libgit2 once per process, leaving the options as they are. Every entry point
+  /// that may call into libgit2 calls this first: libgit2 keeps per-thread error state that
+  /// only exists after initialisation.
+  public static func initialise() {
+    state.withLock { initialised in
+      if !initialised {
+        git_libgit2_init()
+        initialised = true
+      }
+    }
+  }
+
   /// The libgit2 version linked into this binary, e.g. "1.5.1".
   public static var version: String {
     var major: Int32 = 0

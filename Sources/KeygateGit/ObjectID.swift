@@ -23,7 +23,10 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
   /// Parses a 40-character hexadecimal object id.
   /// - Returns: nil when `hex` is not 40 hexadecimal digits.
   public init?(hex: String) {
-    guard hex.utf8.count == 40 else { return nil }
+    // Checked here first: on bad input libgit2 records an error in thread-local state, which
+    // crashes a process that has not initialised libgit2 yet.
+    guard hex.utf8.count == 40, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) })
+    else { return nil }
     var oid = git_oid()
     guard git_oid_fromstrn(&oid, hex, 40) == 0 else { return nil }
     self.init(oid)

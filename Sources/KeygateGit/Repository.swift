@@ -27,6 +27,7 @@ public final class Repository {
   ///   config, a missing object directory, …). A corrupt HEAD surfaces later, from `headCommitID()`.
   /// The corresponding C function is `git_repository_open_ext`.
   public static func open(at path: String) throws(GitError) -> Repository? {
+    Libgit2.initialise()
     var repo: OpaquePointer?
     let rc = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
     if rc == GIT_ENOTFOUND.rawValue { return nil }
@@ -38,6 +39,7 @@ public final class Repository {
   /// - Returns: nil when no parent is a repository.
   /// The corresponding C function is `git_repository_discover`.
   public static func discoverRoot(containing path: String) -> String? {
+    Libgit2.initialise()
     var buffer = git_buf()
     defer { git_buf_dispose(&buffer) }
     guard git_repository_discover(&buffer, path, 0, nil) == 0, let raw = buffer.ptr else { return nil }
