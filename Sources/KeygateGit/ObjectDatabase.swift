@@ -20,3 +20,18 @@ extension Repository {
     return body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: size))
   }
 }
+
+extension Repository {
+  /// A blob's size without reading its contents (only the object's header is inflated).
+  /// - Throws: `GitError` when the object is missing or corrupt.
+  /// The corresponding C function is `git_odb_read_header`.
+  public func objectSize(_ id: ObjectID) throws(GitError) -> Int {
+    let odb = try odb()
+    var size = 0
+    var type = GIT_OBJECT_ANY
+    try id.withGitOID { oid throws(GitError) in
+      try check(git_odb_read_header(&size, &type, odb, oid), function: "git_odb_read_header")
+    }
+    return size
+  }
+}

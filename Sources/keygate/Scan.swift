@@ -89,7 +89,7 @@ struct Scan: ParsableCommand {
       let count = report.problems.filter(\.isIncomplete).count
       Terminal.warn("the scan is incomplete: \(count) item\(count == 1 ? "" : "s") could not be read (listed in the report).")
     }
-    if output != nil || format != .text {
+    if (output != nil || format != .text) && !target.quiet {
       // Keep a one-line verdict on stderr so a person watching a CI log sees it.
       FileHandle.standardError.write(
         Data("keygate: \(verdict.rawValue): \(report.secrets.count) secret(s), \(report.findings.count) finding(s)\n".utf8))

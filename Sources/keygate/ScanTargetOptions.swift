@@ -20,12 +20,23 @@ struct ScanTargetOptions: ParsableArguments {
   @Flag(help: "Verify every git object's hash as it is read (slower; for forensic audits).")
   var verifyObjects = false
 
-  @Option(help: "Threads that read and scan at once (default: the number of cores).")
-  var workers: Int?
+  @Option(
+    name: [.customShort("j"), .customLong("jobs"), .customLong("workers")],
+    help: "Threads that read and scan at once (default: all cores).")
+  var jobs: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Skip blobs and files larger than this (e.g. 50MB, 1GiB, 500K; 0 for no limit); the report lists them.",
+      valueName: "size"))
+  var maxFileSize: FileSize = FileSize(bytes: 50 * 1024 * 1024)
+
+  @Flag(name: .shortAndLong, help: "No progress line and no summary on standard error; errors are still printed.")
+  var quiet = false
 
   func validate() throws {
-    if let workers, !(1...256).contains(workers) {
-      throw ValidationError("--workers must be between 1 and 256.")
+    if let jobs, !(1...256).contains(jobs) {
+      throw ValidationError("--jobs must be between 1 and 256.")
     }
   }
 
@@ -50,10 +61,15 @@ struct ScanTargetOptions: ParsableArguments {
     var options = ScanOptions(path: path)
     options.verifyObjectHashes = verifyObjects
     options.stagedOnly = staged
-    if let workers { options.workers = workers }
+    if let jobs { options.workers = jobs }
+    options.maxFileSize = maxFileSize.bytes == 0 ? nil : maxFileSize.bytes
+    let line = quiet ? nil : ProgressLine.startIfTerminal()
+    options.progress = line?.progress
+    defer { line?.stop() }
     do {
       return setup.suppression.apply(to: try Scanner(rules: setup.rules).scan(options))
     } catch {
+      line?.stop()
       Terminal.diagnose("\(error)")
       throw ExitStatus.couldNotRun
     }

@@ -1,3 +1,4 @@
+import Foundation
 import KeygateRegex
 
 /// Scans content with every rule in one Hyperscan pass, then confirms each hit with PCRE2 around
@@ -20,9 +21,23 @@ public struct Matcher: ~Copyable {
   /// Every confirmed match in `content`, ordered by position then rule, including keys found
   /// inside base64 and percent-encoded text (reported at the encoded text's position).
   /// - Throws: `RegexError` when the content is too large for one pass or an engine fails.
+  ///
+  /// Binary content (a NUL byte in its first 8 KiB, as git decides) is scanned by the specific
+  /// rules only: a generic rule and the decoder would see keys in every compressed stream.
   public mutating func matches(in content: UnsafeRawBufferPointer) throws(RegexError) -> [RawMatch] {
+    if Self.looksBinary(content) {
+      var triggered: [(encoding: String, end: Int)] = []
+      let rules = self.rules
+      return try directMatches(in: content, triggered: &triggered).filter { !rules.rules[$0.ruleIndex].isGeneric }
+    }
     var budget = Decoding.budget
     return try matches(in: content, depth: 0, budget: &budget)
+  }
+
+  /// Git's test for binary content: a NUL byte in the first 8,000 bytes.
+  static func looksBinary(_ content: UnsafeRawBufferPointer) -> Bool {
+    guard let base = content.baseAddress, !content.isEmpty else { return false }
+    return memchr(base, 0, min(content.count, 8000)) != nil
   }
 
   private mutating func matches(

@@ -12,6 +12,10 @@ public struct ScanOptions: Sendable {
   public var workers = ProcessInfo.processInfo.activeProcessorCount
   /// Only what is staged in the index (for a pre-commit hook): no history, no unstaged files.
   public var stagedOnly = false
+  /// Blobs and files larger than this many bytes are not read; the report lists them.
+  public var maxFileSize: Int? = 50 * 1024 * 1024
+  /// Updated as the scan goes, for a progress display.
+  public var progress: ScanProgress?
 
   public init(path: String) { self.path = path }
 }
@@ -102,6 +106,9 @@ public struct Scanner: Sendable {
     // Read and scan every unique blob once, each worker with its own repository and scratch.
     let blobs = history.blobs
     let rules = self.rules
+    let maxFileSize = options.maxFileSize
+    let progress = options.progress
+    progress?.total.store(blobs.count, ordering: .relaxed)
     let results = runWorkers(min(options.workers, max(1, blobs.count))) { nextIndex in
       var result = BlobResult()
       let workerRepository: Repository
@@ -117,11 +124,17 @@ public struct Scanner: Sendable {
       while case let index = nextIndex(), index < blobs.count {
         let blob = blobs[index]
         do {
+          if let maxFileSize, case let size = try workerRepository.objectSize(blob.id), size > maxFileSize {
+            result.problems.append(Self.tooLarge("blob \(blob.id) (\(blob.path))", size: size, limit: maxFileSize))
+            progress?.record(bytes: 0, matches: 0)
+            continue
+          }
           let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
             (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) })
           }
           result.bytes += scanned.count
           let matches = try scanned.matches.get()
+          progress?.record(bytes: scanned.count, matches: matches.count)
           if !matches.isEmpty { result.matches.append((index, matches)) }
         } catch {
           result.problems.append(ReadProblem(subject: "blob \(blob.id) (\(blob.path))", message: "\(error)"))
@@ -153,7 +166,9 @@ public struct Scanner: Sendable {
       do {
         let changes = try repository.workingTreeChanges()
         changedPaths = Set(changes.map(\.path))
-        let uncommitted = scanChanges(changes, in: repository, workDirectory: workDirectory, problems: &problems, statistics: &statistics)
+        let uncommitted = scanChanges(
+          changes, in: repository, workDirectory: workDirectory, problems: &problems, statistics: &statistics,
+          maxFileSize: options.maxFileSize)
         findings += uncommitted
       } catch {
         problems.append(ReadProblem(subject: "working tree", message: "cannot read the index or the working tree: \(error)"))
@@ -247,7 +262,7 @@ public struct Scanner: Sendable {
     var statistics = ScanStatistics()
     var findings = scanChanges(
       changes, in: repository, workDirectory: repository.workingDirectory ?? "", problems: &problems,
-      statistics: &statistics, stagedOnly: true)
+      statistics: &statistics, stagedOnly: true, maxFileSize: options.maxFileSize)
     findings.sort(by: Finding.reportOrder)
     let target = ScanTarget(
       path: options.path, mode: .gitRepository, headCommit: head?.hex,
@@ -261,7 +276,7 @@ public struct Scanner: Sendable {
 
   private func scanChanges(
     _ changes: [WorkingTreeChange], in repository: Repository, workDirectory: String, problems: inout [ReadProblem],
-    statistics: inout ScanStatistics, stagedOnly: Bool = false
+    statistics: inout ScanStatistics, stagedOnly: Bool = false, maxFileSize: Int?
   ) -> [Finding] {
     var matcher: Matcher
     do {
@@ -274,6 +289,9 @@ public struct Scanner: Sendable {
     var staged = Set<String>()
     for change in changes {
       if let blob = change.stagedBlob {
+        if let maxFileSize, let size = try? repository.objectSize(blob), size > maxFileSize {
+          problems.append(Self.tooLarge("\(change.path) (staged)", size: size, limit: maxFileSize))
+        } else {
         do {
           let matches = try repository.withBlobContents(blob) { bytes in
             statistics.bytes += bytes.count
@@ -288,6 +306,7 @@ public struct Scanner: Sendable {
         } catch {
           problems.append(ReadProblem(subject: change.path, message: "cannot read the staged content: \(error)"))
         }
+        }
       }
       guard change.workTreeDiffers, !stagedOnly else { continue }
       let absolute = workDirectory + change.path
@@ -300,6 +319,10 @@ public struct Scanner: Sendable {
             isIncomplete: false))
         continue
       default: break
+      }
+      if let maxFileSize, let size = FileContent.size(at: absolute), size > maxFileSize {
+        problems.append(Self.tooLarge(change.path, size: size, limit: maxFileSize))
+        continue
       }
       do {
         let matches = try FileContent.withContents(of: absolute) { bytes in
@@ -319,6 +342,14 @@ public struct Scanner: Sendable {
       }
     }
     return findings
+  }
+
+  /// A deliberate skip of content over `--max-file-size`, listed in the report.
+  static func tooLarge(_ subject: String, size: Int, limit: Int) -> ReadProblem {
+    ReadProblem(
+      subject: subject,
+      message: "\(size / (1024 * 1024)) MiB, over --max-file-size (\(limit / (1024 * 1024)) MiB): not scanned; "
+        + "raise the limit to scan it", isIncomplete: false)
   }
 
   private func makeFinding(_ match: RawMatch, source: FindingSource, path: String) -> Finding {
@@ -345,6 +376,9 @@ public struct Scanner: Sendable {
     let tree = isSingleFile ? nil : DirectoryTree(listing: root)
     let files = tree?.files ?? [""]
     let rules = self.rules
+    let maxFileSize = options.maxFileSize
+    let progress = options.progress
+    progress?.total.store(files.count, ordering: .relaxed)
     let results = runWorkers(min(options.workers, max(1, files.count))) { nextIndex in
       var result = FileResult()
       var matcher: Matcher
@@ -358,12 +392,18 @@ public struct Scanner: Sendable {
         let relative = files[index]
         let path = isSingleFile ? root : root + "/" + relative
         let shown = isSingleFile ? (root as NSString).lastPathComponent : relative
+        if let maxFileSize, let size = FileContent.size(at: path), size > maxFileSize {
+          result.problems.append(Self.tooLarge(shown, size: size, limit: maxFileSize))
+          progress?.record(bytes: 0, matches: 0)
+          continue
+        }
         do {
           let matches = try FileContent.withContents(of: path) { bytes in
             result.bytes += bytes.count
             return try matcher.matches(in: bytes)
           }
           result.files += 1
+          progress?.record(bytes: 0, matches: matches.count)
           result.findings += matches.map {
             Finding(match: $0, rule: rules.rules[$0.ruleIndex], source: .file, path: shown, commit: nil)
           }

@@ -18,6 +18,13 @@ enum FileContent {
     }
   }
 
+  /// The size in bytes of the regular file at `path` (not following a final symbolic link).
+  static func size(at path: String) -> Int? {
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return Int(info.st_size)
+  }
+
   /// Calls `body` with the file's bytes (memory-mapped), or with a symbolic link's target text,
   /// as git stores links.
   /// - Throws: The reason the file cannot be read.

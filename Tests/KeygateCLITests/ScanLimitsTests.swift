@@ -1,0 +1,71 @@
+import Foundation
+import KeygateTestSupport
+import Testing
+
+/// `--max-file-size`, binary content, `--jobs` and `--quiet`, end to end.
+@Suite struct ScanLimitsTests {
+  static func folder(_ files: [String: [UInt8]]) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-limits-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for (name, bytes) in files { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
+    return folder
+  }
+
+  @Test func filesOverTheLimitAreListedNotScanned() throws {
+    let key = TestKeys.openAIProject(seed: 91)
+    let big = Array("KEY=\(key)\n".utf8) + [UInt8](repeating: 0x61, count: 2 * 1024 * 1024)
+    let folder = try Self.folder(["big.txt": big, "small.txt": Array("hello\n".utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+
+    let limited = try KeygateBinary.run(["scan", folder.path, "--max-file-size", "1MB", "-f", "json"])
+    #expect(limited.status == 0)
+    let report = try ScanCommandTests.json(limited.stdout)
+    let skipped = try #require(report["skipped"] as? [[String: Any]])
+    #expect(skipped.map { $0["subject"] as? String } == ["big.txt"])
+    #expect((skipped.first?["message"] as? String)?.contains("over --max-file-size (1 MiB)") == true)
+    #expect(report["complete"] as? Bool == true)
+
+    let unlimited = try KeygateBinary.run(["scan", folder.path, "--max-file-size", "0", "-f", "json"])
+    #expect(unlimited.status == 1)
+  }
+
+  @Test(arguments: ["12", "1x", "MB", "-5", "99999999999999999999G"])
+  func badSizesAreUsageErrors(size: String) throws {
+    let result = try KeygateBinary.run(["scan", ".", "--max-file-size", size])
+    if size == "12" {
+      #expect(result.status != 64)
+    } else {
+      #expect(result.status == 64)
+      #expect(result.stderr.contains("--max-file-size"))
+    }
+  }
+
+  @Test func binaryContentIsScannedBySpecificRulesOnly() throws {
+    let key = TestKeys.openAIProject(seed: 92)
+    let generic = "password = \"" + TestKeys.random(24, seed: 93, urlSafe: false) + "9x\""
+    var bytes: [UInt8] = [0x00, 0x01, 0x02]
+    bytes += Array("\n\(generic)\nKEY=\(key)\n".utf8)
+    let folder = try Self.folder(["blob.bin": bytes, "text.cfg": Array("\(generic)\n".utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+
+    let result = try KeygateBinary.run(["scan", folder.path, "-f", "json"])
+    #expect(result.status == 1)
+    let findings = try #require(try ScanCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
+    let found = findings.map { "\($0["path"] as? String ?? ""):\($0["rule_id"] as? String ?? "")" }.sorted()
+    #expect(found == ["blob.bin:openai-project-key", "text.cfg:generic-secret-assignment"])
+  }
+
+  @Test func quietLeavesStandardErrorEmptyAndJobsIsChecked() throws {
+    let folder = try Self.folder(["a.env": Array("KEY=\(TestKeys.openAIProject(seed: 94))\n".utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let loud = try KeygateBinary.run(["scan", folder.path, "-f", "json", "--jobs", "1"])
+    #expect(loud.status == 1)
+    #expect(loud.stderr.contains("keygate: fail: 1 secret(s), 1 finding(s)"))
+    let quiet = try KeygateBinary.run(["scan", folder.path, "-f", "json", "-j", "2", "--quiet"])
+    #expect(quiet.status == 1)
+    #expect(quiet.stderr.isEmpty)
+    let bad = try KeygateBinary.run(["scan", folder.path, "--jobs", "0"])
+    #expect(bad.status == 64)
+    #expect(bad.stderr.contains("--jobs must be between 1 and 256"))
+  }
+}
