@@ -79,3 +79,9 @@ public final class Repository {
     return odb!
   }
 }
+
+extension Repository {
+  /// True for a shallow clone, whose history stops at some depth.
+  /// The corresponding C function is `git_repository_is_shallow`.
+  public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+}

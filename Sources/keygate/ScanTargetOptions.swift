@@ -17,6 +17,19 @@ struct ScanTargetOptions: ParsableArguments {
   @Flag(help: "Scan only what is staged in the index (for a pre-commit hook): no history, no unstaged files.")
   var staged = false
 
+  @Option(help: ArgumentHelp("Only what the commits not reachable from REV add (`REV..HEAD`).", valueName: "rev"))
+  var since: String?
+
+  @Option(help: ArgumentHelp("Only what the commits of A..B add (B defaults to HEAD).", valueName: "A..B"))
+  var range: String?
+
+  @Flag(
+    help: """
+      In a GitLab CI job: a merge request's new commits, a push's new commits (a new branch's \
+      commits not on the default branch), or the whole history in a scheduled pipeline.
+      """)
+  var ci = false
+
   @Flag(help: "Verify every git object's hash as it is read (slower; for forensic audits).")
   var verifyObjects = false
 
@@ -37,6 +50,11 @@ struct ScanTargetOptions: ParsableArguments {
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) {
       throw ValidationError("--jobs must be between 1 and 256.")
+    }
+    let scopes = [since != nil, range != nil, ci, staged].filter { $0 }.count
+    if scopes > 1 { throw ValidationError("--since, --range, --ci and --staged choose what to scan: give one of them.") }
+    if let range, CommitRange(parsing: range) == nil || !range.contains("..") {
+      throw ValidationError("--range expects A..B (or A.. for A..HEAD), e.g. --range origin/main..HEAD.")
     }
   }
 
@@ -61,6 +79,18 @@ struct ScanTargetOptions: ParsableArguments {
     var options = ScanOptions(path: path)
     options.verifyObjectHashes = verifyObjects
     options.stagedOnly = staged
+    if let since { options.range = CommitRange(exclude: [since], include: ["HEAD"], description: "\(since)..HEAD") }
+    if let range { options.range = CommitRange(parsing: range) }
+    if ci {
+      do {
+        if case .commits(let commits) = try GitLabCI.scope(environment: ProcessInfo.processInfo.environment) {
+          options.range = commits
+        }
+      } catch {
+        Terminal.diagnose("\(error)")
+        throw ExitStatus.couldNotRun
+      }
+    }
     if let jobs { options.workers = jobs }
     options.maxFileSize = maxFileSize.bytes == 0 ? nil : maxFileSize.bytes
     let line = quiet ? nil : ProgressLine.startIfTerminal()

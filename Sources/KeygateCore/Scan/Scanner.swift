@@ -16,6 +16,8 @@ public struct ScanOptions: Sendable {
   public var maxFileSize: Int? = 50 * 1024 * 1024
   /// Updated as the scan goes, for a progress display.
   public var progress: ScanProgress?
+  /// Only what these commits add (`--since`, `--range`, `--ci`); nil for the whole history.
+  public var range: CommitRange?
 
   public init(path: String) { self.path = path }
 }
@@ -26,6 +28,7 @@ public enum ScanError: Error, Sendable, CustomStringConvertible {
   case repository(path: String, underlying: GitError)
   case engine(message: String)
   case notARepository(path: String)
+  case revision(path: String, revision: String, reason: String)
 
   public var description: String {
     switch self {
@@ -34,6 +37,7 @@ public enum ScanError: Error, Sendable, CustomStringConvertible {
       "\(path): cannot read the git repository: \(error.message) (libgit2 \(error.function)). "
         + "Check that the repository is not corrupt (`git fsck`) and readable by this user."
     case .engine(let message): "the matching engine failed: \(message)"
+    case .revision(let path, let revision, let reason): "\(path): cannot use revision `\(revision)`: \(reason)"
     case .notARepository(let path):
       "\(path): not a git repository, so there is no index to scan; --staged needs a repository"
     }
@@ -62,11 +66,13 @@ public struct Scanner: Sendable {
       throw .repository(path: options.path, underlying: error)
     }
     var report: ScanReport
-    if let repository, options.stagedOnly {
+    if let repository, let range = options.range {
+      report = try scanRange(range, in: repository, options: options)
+    } else if let repository, options.stagedOnly {
       report = try scanStaged(repository, options: options)
     } else if let repository {
       report = try scanRepository(repository, options: options)
-    } else if options.stagedOnly {
+    } else if options.stagedOnly || options.range != nil {
       throw .notARepository(path: options.path)
     } else {
       report = try scanDirectory(options)
@@ -82,7 +88,7 @@ public struct Scanner: Sendable {
 
   // MARK: - Git repositories
 
-  private struct BlobResult: Sendable {
+  struct BlobResult: Sendable {
     var matches: [(blob: Int, matches: [RawMatch])] = []
     var problems: [ReadProblem] = []
     var bytes = 0
@@ -104,50 +110,10 @@ public struct Scanner: Sendable {
     statistics.blobs = history.blobs.count
 
     // Read and scan every unique blob once, each worker with its own repository and scratch.
-    let blobs = history.blobs
-    let rules = self.rules
-    let maxFileSize = options.maxFileSize
-    let progress = options.progress
-    progress?.total.store(blobs.count, ordering: .relaxed)
-    let results = runWorkers(min(options.workers, max(1, blobs.count))) { nextIndex in
-      var result = BlobResult()
-      let workerRepository: Repository
-      var matcher: Matcher
-      do {
-        guard let opened = try Repository.open(at: path) else { throw GitError(code: -1, message: "repository vanished", function: "open") }
-        workerRepository = opened
-        matcher = try Matcher(rules: rules)
-      } catch {
-        result.problems.append(ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"))
-        return result
-      }
-      while case let index = nextIndex(), index < blobs.count {
-        let blob = blobs[index]
-        do {
-          if let maxFileSize, case let size = try workerRepository.objectSize(blob.id), size > maxFileSize {
-            result.problems.append(Self.tooLarge("blob \(blob.id) (\(blob.path))", size: size, limit: maxFileSize))
-            progress?.record(bytes: 0, matches: 0)
-            continue
-          }
-          let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
-            (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) })
-          }
-          result.bytes += scanned.count
-          let matches = try scanned.matches.get()
-          progress?.record(bytes: scanned.count, matches: matches.count)
-          if !matches.isEmpty { result.matches.append((index, matches)) }
-        } catch {
-          result.problems.append(ReadProblem(subject: "blob \(blob.id) (\(blob.path))", message: "\(error)"))
-        }
-      }
-      return result
-    }
-    var blobMatches: [ObjectID: [RawMatch]] = [:]
-    for result in results {
-      statistics.bytes += result.bytes
-      problems += result.problems
-      for entry in result.matches { blobMatches[blobs[entry.blob].id] = entry.matches }
-    }
+    let scanned = scanBlobs(history.blobs.map { ($0.id, $0.path) }, options: options)
+    statistics.bytes += scanned.bytes
+    problems += scanned.problems
+    let blobMatches = scanned.matches
 
     // Trace the blobs with findings back to the commits and paths that introduced them.
     var findings: [Finding] = []
@@ -199,6 +165,60 @@ public struct Scanner: Sendable {
         inWorkingTree: inWorkingTree),
       problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
       rules: rules.rules)
+  }
+
+  /// Reads and scans each blob once, on `options.workers` threads, each with its own repository
+  /// and scratch space.
+  func scanBlobs(
+    _ blobs: [(id: ObjectID, path: String)], options: ScanOptions
+  ) -> (matches: [ObjectID: [RawMatch]], problems: [ReadProblem], bytes: Int) {
+    let path = options.path
+    let rules = self.rules
+    let maxFileSize = options.maxFileSize
+    let progress = options.progress
+    progress?.total.store(blobs.count, ordering: .relaxed)
+    let results = runWorkers(min(options.workers, max(1, blobs.count))) { nextIndex in
+      var result = BlobResult()
+      let workerRepository: Repository
+      var matcher: Matcher
+      do {
+        guard let opened = try Repository.open(at: path) else { throw GitError(code: -1, message: "repository vanished", function: "open") }
+        workerRepository = opened
+        matcher = try Matcher(rules: rules)
+      } catch {
+        result.problems.append(ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"))
+        return result
+      }
+      while case let index = nextIndex(), index < blobs.count {
+        let blob = blobs[index]
+        do {
+          if let maxFileSize, case let size = try workerRepository.objectSize(blob.id), size > maxFileSize {
+            result.problems.append(Self.tooLarge("blob \(blob.id) (\(blob.path))", size: size, limit: maxFileSize))
+            progress?.record(bytes: 0, matches: 0)
+            continue
+          }
+          let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
+            (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) })
+          }
+          result.bytes += scanned.count
+          let matches = try scanned.matches.get()
+          progress?.record(bytes: scanned.count, matches: matches.count)
+          if !matches.isEmpty { result.matches.append((index, matches)) }
+        } catch {
+          result.problems.append(ReadProblem(subject: "blob \(blob.id) (\(blob.path))", message: "\(error)"))
+        }
+      }
+      return result
+    }
+    var matches: [ObjectID: [RawMatch]] = [:]
+    var problems: [ReadProblem] = []
+    var bytes = 0
+    for result in results {
+      bytes += result.bytes
+      problems += result.problems
+      for entry in result.matches { matches[blobs[entry.blob].id] = entry.matches }
+    }
+    return (matches, problems, bytes)
   }
 
   /// One finding per secret and path, at the commit that first introduced it there; and, by

@@ -1,0 +1,119 @@
+import KeygateGit
+
+/// The commits an incremental scan covers: those reachable from `include` and from none of
+/// `exclude` (`git log exclude..include`).
+public struct CommitRange: Sendable, Hashable {
+  public var exclude: [String]
+  public var include: [String]
+  /// How the report names the range, e.g. `origin/main..HEAD`.
+  public var description: String
+
+  public init(exclude: [String], include: [String], description: String) {
+    self.exclude = exclude
+    self.include = include
+    self.description = description
+  }
+
+  /// `A..B` (B defaults to HEAD), or `REV` alone for `REV..HEAD`.
+  public init?(parsing text: String) {
+    let parts = text.components(separatedBy: "..")
+    switch parts.count {
+    case 1 where !text.isEmpty: self.init(exclude: [text], include: ["HEAD"], description: "\(text)..HEAD")
+    case 2 where !parts[0].isEmpty && !parts[1].hasPrefix("."):
+      let include = parts[1].isEmpty ? "HEAD" : parts[1]
+      self.init(exclude: [parts[0]], include: [include], description: "\(parts[0])..\(include)")
+    default: return nil
+    }
+  }
+}
+
+extension Scanner {
+  /// What the commits of `range` add: each commit diffed against its first parent (merge commits
+  /// are not diffed: the commits they merge are in the range), each new blob scanned once, and
+  /// only matches on added lines reported, at the commit that added them.
+  func scanRange(_ range: CommitRange, in repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
+    let path = options.path
+    func resolve(_ revision: String) throws(ScanError) -> ObjectID {
+      do {
+        return try repository.resolveCommit(revision)
+      } catch {
+        let advice =
+          repository.isShallow
+          ? "this is a shallow clone and the commit is not in it; fetch more history "
+            + "(in GitLab CI set the variable GIT_DEPTH: 0, or a depth that reaches the base commit)"
+          : "no such commit in this repository (\(error.message))"
+        throw .revision(path: path, revision: revision, reason: advice)
+      }
+    }
+    var exclude: [ObjectID] = []
+    for revision in range.exclude { exclude.append(try resolve(revision)) }
+    var include: [ObjectID] = []
+    for revision in range.include { include.append(try resolve(revision)) }
+
+    var commits: [Commit] = []
+    var added: [(commit: Int, content: AddedContent)] = []
+    var merges = 0
+    do {
+      for id in try repository.commits(reachableFrom: include, notFrom: exclude) {
+        let commit = try repository.commit(id)
+        if commit.parentIDs.count > 1 {
+          merges += 1
+          continue
+        }
+        let parentTree = try commit.parentIDs.first.map { parent throws(GitError) in try repository.commit(parent).treeID }
+        let index = commits.count
+        commits.append(commit)
+        for content in try repository.addedContent(from: parentTree, to: commit.treeID) { added.append((index, content)) }
+      }
+    } catch {
+      throw .repository(path: path, underlying: error)
+    }
+
+    // Each new blob once, however many commits and paths add it.
+    var seen = Set<ObjectID>()
+    var blobs: [(id: ObjectID, path: String)] = []
+    for entry in added where seen.insert(entry.content.blob).inserted { blobs.append((entry.content.blob, entry.content.path)) }
+    let scanned = scanBlobs(blobs, options: options)
+    var statistics = ScanStatistics()
+    statistics.commits = commits.count + merges
+    statistics.blobs = blobs.count
+    statistics.bytes = scanned.bytes
+
+    var findings: [Finding] = []
+    var summaries: [Int: CommitSummary] = [:]
+    for entry in added {
+      guard let matches = scanned.matches[entry.content.blob] else { continue }
+      let commit = commits[entry.commit]
+      let summary =
+        summaries[entry.commit]
+        ?? CommitSummary(
+          sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
+          date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
+          subject: commit.subject)
+      summaries[entry.commit] = summary
+      for match in matches where entry.content.lines?.contains(where: { $0.contains(match.line) }) ?? true {
+        findings.append(
+          Finding(match: match, rule: rules.rules[match.ruleIndex], source: .history, path: entry.content.path, commit: summary))
+      }
+    }
+    findings.sort(by: Finding.reportOrder)
+    var firstCommit: [String: CommitSummary] = [:]
+    for entry in added {
+      guard let summary = summaries[entry.commit] else { continue }
+      for finding in findings where finding.commit == summary && firstCommit[finding.fingerprint] == nil {
+        firstCommit[finding.fingerprint] = summary
+      }
+    }
+    let count = commits.count + merges
+    var note = "commits \(range.description): \(count) commit\(count == 1 ? "" : "s"); only the lines they add"
+    if merges > 0 { note += " (\(merges) merge commit\(merges == 1 ? "" : "s") not diffed: the range holds what they merge)" }
+    if repository.isShallow { note += "; shallow clone" }
+    let head = try? repository.headCommitID()
+    return ScanReport(
+      target: ScanTarget(path: path, mode: .gitRepository, headCommit: head.flatMap { $0 }?.hex, note: note), findings: findings,
+      secrets: Self.summaries(
+        of: findings, rules: rules.rules, introducedBy: firstCommit, inHead: nil, inWorkingTree: []),
+      problems: scanned.problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
+      statistics: statistics, rules: rules.rules)
+  }
+}
