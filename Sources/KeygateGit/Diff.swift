@@ -57,23 +57,49 @@ extension Repository {
   /// The corresponding C functions are `git_diff_tree_to_tree`, `git_diff_find_similar`,
   /// `git_patch_from_diff` and `git_patch_get_hunk`.
   public func addedContent(from oldTree: ObjectID?, to newTree: ObjectID) throws(GitError) -> [AddedContent] {
-    func lookupTree(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
-      var tree: OpaquePointer?
-      try id.withGitOID { oid throws(GitError) in try check(git_tree_lookup(&tree, pointer, oid), function: "git_tree_lookup") }
-      return tree
-    }
     let old = try oldTree.map { id throws(GitError) in try lookupTree(id) } ?? nil
     defer { git_tree_free(old) }
     let new = try lookupTree(newTree)
     defer { git_tree_free(new) }
+    var options = try Self.addedLinesOptions()
+    var diff: OpaquePointer?
+    try check(git_diff_tree_to_tree(&diff, pointer, old, new, &options), function: "git_diff_tree_to_tree")
+    defer { git_diff_free(diff) }
+    return try addedContent(of: diff)
+  }
 
+  /// What the index (the staged content) adds to `headTree` (nil: no commit yet, everything
+  /// staged is added), as `addedContent(from:to:)` reports it.
+  /// The corresponding C functions are `git_repository_index` and `git_diff_tree_to_index`.
+  public func stagedContent(comparedTo headTree: ObjectID?) throws(GitError) -> [AddedContent] {
+    let head = try headTree.map { id throws(GitError) in try lookupTree(id) } ?? nil
+    defer { git_tree_free(head) }
+    var index: OpaquePointer?
+    try check(git_repository_index(&index, pointer), function: "git_repository_index")
+    defer { git_index_free(index) }
+    var options = try Self.addedLinesOptions()
+    var diff: OpaquePointer?
+    try check(git_diff_tree_to_index(&diff, pointer, head, index, &options), function: "git_diff_tree_to_index")
+    defer { git_diff_free(diff) }
+    return try addedContent(of: diff)
+  }
+
+  private func lookupTree(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
+    var tree: OpaquePointer?
+    try id.withGitOID { oid throws(GitError) in try check(git_tree_lookup(&tree, pointer, oid), function: "git_tree_lookup") }
+    return tree
+  }
+
+  /// Hunks without context, so that each hunk's new side is exactly the lines it adds.
+  private static func addedLinesOptions() throws(GitError) -> git_diff_options {
     var options = git_diff_options()
     try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), function: "git_diff_options_init")
     options.context_lines = 0
     options.interhunk_lines = 0
-    var diff: OpaquePointer?
-    try check(git_diff_tree_to_tree(&diff, pointer, old, new, &options), function: "git_diff_tree_to_tree")
-    defer { git_diff_free(diff) }
+    return options
+  }
+
+  private func addedContent(of diff: OpaquePointer?) throws(GitError) -> [AddedContent] {
     var findOptions = git_diff_find_options()
     try check(
       git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), function: "git_diff_find_options_init")

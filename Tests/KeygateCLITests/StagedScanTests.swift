@@ -24,7 +24,7 @@ import Testing
     #expect(findings.first?["source"] as? String == "index")
     #expect(findings.first?["commit"] is NSNull)
     let target = try #require(report["target"] as? [String: Any])
-    #expect((target["note"] as? String)?.hasPrefix("staged changes only (1 file staged)") == true)
+    #expect((target["note"] as? String)?.hasPrefix("staged changes only (1 file staged, against HEAD)") == true)
     for secret in [committed, staged, unstaged] {
       #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
     }
@@ -45,5 +45,35 @@ import Testing
     let result = try KeygateBinary.run(["scan", "--staged", folder.path])
     #expect(result.status == 2)
     #expect(result.stderr.contains("not a git repository, so there is no index to scan"))
+  }
+
+  /// A key HEAD already holds, in a file the commit touches, is not this commit's doing.
+  @Test func onlyAddedLinesCountAndTheFirstCommitIsHandled() throws {
+    let repo = try TemporaryGitRepository()
+    let first = TestKeys.openAIProject(seed: 65)
+    try repo.write("a.env", "KEY=\(first)\n")
+    try repo.git(["add", "a.env"])
+    // No commit yet: everything staged is added.
+    let initial = try KeygateBinary.run(["scan", "--staged", repo.path, "-f", "json"])
+    #expect(initial.status == 1)
+    let note = (try ScanCommandTests.json(initial.stdout)["target"] as? [String: Any])?["note"] as? String
+    #expect(note?.contains("no commit yet") == true)
+    try repo.git(["commit", "-q", "-m", "first"])
+
+    let second = TestKeys.openAIAdmin(seed: 66)
+    try repo.write("a.env", "# settings\nKEY=\(first)\nADMIN=\(second)\n")
+    try repo.git(["add", "a.env"])
+    try repo.git(["mv", "a.env", "b.env"])
+    let result = try KeygateBinary.run(["scan", "--staged", repo.path, "-f", "json"])
+    #expect(result.status == 1)
+    let findings = try #require(try ScanCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
+    #expect(findings.map { $0["rule_id"] as? String } == ["openai-admin-key"])
+    #expect(findings.first?["path"] as? String == "b.env")
+    #expect(findings.first?["line"] as? Int == 3)
+
+    // A staged deletion adds nothing.
+    try repo.git(["commit", "-q", "-m", "second"])
+    try repo.git(["rm", "-q", "b.env"])
+    #expect(try KeygateBinary.run(["scan", "--staged", repo.path]).status == 0)
   }
 }

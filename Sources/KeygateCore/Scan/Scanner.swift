@@ -268,35 +268,49 @@ public struct Scanner: Sendable {
     return (findings, first.mapValues(\.commit))
   }
 
-  /// The staged content only: what the next commit would add.
+  /// The staged content only: the lines the next commit would add to HEAD (everything staged
+  /// when there is no commit yet). A key HEAD already holds in a file the commit touches is not
+  /// this commit's doing; the full scan reports that one.
   private func scanStaged(_ repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
     let head: ObjectID?
-    let changes: [WorkingTreeChange]
+    let staged: [AddedContent]
     do {
       head = try repository.headCommitID()
-      changes = try repository.workingTreeChanges().filter { $0.stagedBlob != nil }
+      let headTree = try head.map { id throws(GitError) in try repository.commit(id).treeID }
+      staged = try repository.stagedContent(comparedTo: headTree)
     } catch {
       throw .repository(path: options.path, underlying: error)
     }
-    var problems: [ReadProblem] = []
+    var seen = Set<ObjectID>()
+    let blobs = staged.filter { seen.insert($0.blob).inserted }.map { (id: $0.blob, path: $0.path) }
+    let scanned = scanBlobs(blobs, options: options)
     var statistics = ScanStatistics()
-    var findings = scanChanges(
-      changes, in: repository, workDirectory: repository.workingDirectory ?? "", problems: &problems,
-      statistics: &statistics, stagedOnly: true, maxFileSize: options.maxFileSize)
+    statistics.files = staged.count
+    statistics.bytes = scanned.bytes
+    var findings: [Finding] = []
+    for content in staged {
+      for match in scanned.matches[content.blob] ?? []
+      where content.lines?.contains(where: { $0.contains(match.line) }) ?? true {
+        findings.append(makeFinding(match, source: .index, path: content.path))
+      }
+    }
     findings.sort(by: Finding.reportOrder)
+    let files = "\(staged.count) file\(staged.count == 1 ? "" : "s")"
     let target = ScanTarget(
       path: options.path, mode: .gitRepository, headCommit: head?.hex,
-      note: "staged changes only (\(changes.count) file\(changes.count == 1 ? "" : "s") staged): no history, no unstaged files")
+      note: "staged changes only (\(files) staged, \(head == nil ? "no commit yet" : "against HEAD")): "
+        + "only the lines they add; no history, no unstaged files")
     return ScanReport(
       target: target, findings: findings,
       secrets: Self.summaries(
         of: findings, rules: rules.rules, introducedBy: [:], inHead: nil, inWorkingTree: Set(findings.map(\.fingerprint))),
-      problems: problems, statistics: statistics, rules: rules.rules)
+      problems: scanned.problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
+      statistics: statistics, rules: rules.rules)
   }
 
   private func scanChanges(
     _ changes: [WorkingTreeChange], in repository: Repository, workDirectory: String, problems: inout [ReadProblem],
-    statistics: inout ScanStatistics, stagedOnly: Bool = false, maxFileSize: Int?
+    statistics: inout ScanStatistics, maxFileSize: Int?
   ) -> [Finding] {
     var matcher: Matcher
     do {
@@ -328,7 +342,7 @@ public struct Scanner: Sendable {
         }
         }
       }
-      guard change.workTreeDiffers, !stagedOnly else { continue }
+      guard change.workTreeDiffers else { continue }
       let absolute = workDirectory + change.path
       switch FileContent.kind(at: absolute) {
       case nil: continue  // deleted in the work tree: nothing on disk to scan
