@@ -119,10 +119,22 @@ public struct JSONReporter: Reporter {
       let inHead: Bool?
       let inWorkingTree: Bool
       let remediation: String
+      let history: History?
+
+      /// Where history holds the secret: every commit counted, the oldest listed, and the
+      /// references that still reach it.
+      struct History: Encodable {
+        let commitCount: Int
+        let commits: [CommitSummary]
+        let references: [String]
+        enum CodingKeys: String, CodingKey {
+          case commitCount = "commit_count", commits, references
+        }
+      }
 
       enum CodingKeys: String, CodingKey {
         case fingerprint, redacted, ruleID = "rule_id", severity, locations, introducedBy = "introduced_by",
-          inHead = "in_head", inWorkingTree = "in_working_tree", remediation
+          inHead = "in_head", inWorkingTree = "in_working_tree", remediation, history
       }
 
       func encode(to encoder: any Encoder) throws {
@@ -136,6 +148,7 @@ public struct JSONReporter: Reporter {
         try container.encode(inHead, forKey: .inHead)
         try container.encode(inWorkingTree, forKey: .inWorkingTree)
         try container.encode(remediation, forKey: .remediation)
+        try container.encodeIfPresent(history, forKey: .history)
       }
     }
     struct Problem: Encodable {
@@ -180,7 +193,10 @@ public struct JSONReporter: Reporter {
         Secret(
           fingerprint: $0.fingerprint, redacted: $0.redacted, ruleID: $0.ruleID, severity: $0.severity.rawValue,
           locations: $0.findings.count, introducedBy: $0.introducedBy, inHead: $0.inHead,
-          inWorkingTree: $0.inWorkingTree, remediation: $0.remediation)
+          inWorkingTree: $0.inWorkingTree, remediation: $0.remediation,
+          history: $0.provenance.map {
+            Secret.History(commitCount: $0.commitCount, commits: $0.commits, references: $0.references)
+          })
       }
       errors = report.problems.filter(\.isIncomplete).map { Problem(subject: $0.subject, message: $0.message) }
       skipped = report.problems.filter { !$0.isIncomplete }.map { Problem(subject: $0.subject, message: $0.message) }

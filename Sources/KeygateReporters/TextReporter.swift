@@ -21,6 +21,17 @@ public struct TextReporter: Reporter {
         out += "  introduced   \(commit.sha.prefix(10)) \(commit.date.prefix(10)) by \(commit.author) <\(commit.email)>\n"
         out += "               \"\(truncate(commit.subject, to: max(20, context.width - 16)))\"\n"
       }
+      if let provenance = secret.provenance {
+        let commits = "\(provenance.commitCount) commit\(provenance.commitCount == 1 ? "" : "s")"
+        out += "  in history   \(commits)"
+        if !provenance.references.isEmpty {
+          let shown = provenance.references.prefix(6).joined(separator: ", ")
+          out += "; reachable from \(shown)\(provenance.references.count > 6 ? ", … (\(provenance.references.count) refs)" : "")"
+        } else {
+          out += "; no branch or tag reaches them any more (the stash or reflog may)"
+        }
+        out += "\n"
+      }
       var live: [String] = []
       if let inHead = secret.inHead { live.append("HEAD: \(inHead ? "yes" : "no")") }
       live.append("working tree: \(secret.inWorkingTree ? "yes" : "no")")

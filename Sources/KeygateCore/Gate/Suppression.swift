@@ -79,7 +79,7 @@ public struct Suppression: Sendable {
         fingerprint: summary.fingerprint, redacted: summary.redacted, ruleID: remaining[0].ruleID,
         ruleName: remaining[0].ruleName, severity: remaining.map(\.severity).max()!, remediation: summary.remediation,
         findings: remaining, introducedBy: summary.introducedBy, inHead: summary.inHead,
-        inWorkingTree: summary.inWorkingTree)
+        inWorkingTree: summary.inWorkingTree, provenance: summary.provenance)
     }
     return ScanReport(
       target: report.target, findings: kept, secrets: secrets, problems: report.problems,

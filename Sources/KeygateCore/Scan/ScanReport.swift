@@ -32,6 +32,21 @@ public struct SecretSummary: Sendable, Hashable {
   public let inHead: Bool?
   /// True when the secret is in the files on disk: changed, untracked, or unchanged since HEAD.
   public let inWorkingTree: Bool
+  /// Where history holds it: every commit (counted, the first few listed) and the references
+  /// that still reach it; nil outside a full-history scan.
+  public var provenance: SecretProvenance? = nil
+}
+
+/// What an auditor needs to know of a secret's history.
+public struct SecretProvenance: Sendable, Hashable {
+  /// How many commits hold the secret in their tree.
+  public let commitCount: Int
+  /// The first of them, oldest first (at most `listLimit`).
+  public let commits: [CommitSummary]
+  /// Branches, tags and other references whose history reaches a commit holding it.
+  public let references: [String]
+
+  public static let listLimit = 10
 }
 
 /// Counts of what a scan read.

@@ -119,11 +119,14 @@ public struct Scanner: Sendable {
     var findings: [Finding] = []
     var firstIntroductions: [String: CommitSummary] = [:]
     var headLocations: [(path: String, blob: ObjectID)] = []
+    var provenance: [String: SecretProvenance] = [:]
     if !blobMatches.isEmpty {
       let traced = history.introductions(of: Set(blobMatches.keys), in: repository, head: head)
       headLocations = traced.head
       (findings, firstIntroductions) = historyFindings(
         blobMatches, introductions: traced.introductions, history: history, repository: repository)
+      provenance = Self.provenance(
+        of: blobMatches, appearances: traced.appearances, history: history, repository: repository)
     }
 
     // Uncommitted changes: staged content, and files that differ from the index or are untracked.
@@ -162,7 +165,7 @@ public struct Scanner: Sendable {
       target: target, findings: findings,
       secrets: Self.summaries(
         of: findings, rules: rules.rules, introducedBy: firstIntroductions, inHead: head == nil ? nil : inHead,
-        inWorkingTree: inWorkingTree),
+        inWorkingTree: inWorkingTree, provenance: provenance),
       problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
       rules: rules.rules)
   }
@@ -219,6 +222,35 @@ public struct Scanner: Sendable {
       for entry in result.matches { matches[blobs[entry.blob].id] = entry.matches }
     }
     return (matches, problems, bytes)
+  }
+
+  /// For each secret: the commits whose tree holds it (counted; the oldest few described) and
+  /// the references that reach one of them.
+  static func provenance(
+    of blobMatches: [ObjectID: [RawMatch]], appearances: [ObjectID: [Int]], history: GitHistory,
+    repository: Repository
+  ) -> [String: SecretProvenance] {
+    var commitsBySecret: [String: Set<Int>] = [:]
+    for (blob, matches) in blobMatches {
+      let holding = appearances[blob] ?? []
+      for match in matches { commitsBySecret[SHA256.hexDigest(match.secret), default: []].formUnion(holding) }
+    }
+    let fingerprints = commitsBySecret.keys.sorted()
+    let groups = fingerprints.map { commitsBySecret[$0]!.sorted() }
+    let references = history.referencesReaching(groups)
+    var result: [String: SecretProvenance] = [:]
+    for (index, fingerprint) in fingerprints.enumerated() {
+      let listed = groups[index].prefix(SecretProvenance.listLimit).compactMap { commitIndex -> CommitSummary? in
+        guard let commit = try? repository.commit(history.commits[commitIndex].id) else { return nil }
+        return CommitSummary(
+          sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
+          date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
+          subject: commit.subject)
+      }
+      result[fingerprint] = SecretProvenance(
+        commitCount: groups[index].count, commits: listed, references: references[index])
+    }
+    return result
   }
 
   /// One finding per secret and path, at the commit that first introduced it there; and, by
@@ -469,7 +501,7 @@ public struct Scanner: Sendable {
 
   static func summaries(
     of findings: [Finding], rules: [Rule], introducedBy: [String: CommitSummary], inHead: Set<String>?,
-    inWorkingTree: Set<String>
+    inWorkingTree: Set<String>, provenance: [String: SecretProvenance] = [:]
   ) -> [SecretSummary] {
     let ruleByID = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     var order: [String] = []
@@ -485,7 +517,7 @@ public struct Scanner: Sendable {
         fingerprint: fingerprint, redacted: first.redacted, ruleID: first.ruleID, ruleName: first.ruleName,
         severity: group.map(\.severity).max()!, remediation: ruleByID[first.ruleID]?.remediation ?? "",
         findings: group, introducedBy: introducedBy[fingerprint], inHead: inHead.map { $0.contains(fingerprint) },
-        inWorkingTree: inWorkingTree.contains(fingerprint))
+        inWorkingTree: inWorkingTree.contains(fingerprint), provenance: provenance[fingerprint])
     }
     return summaries.enumerated().sorted { a, b in
       (a.element.severity, b.offset) > (b.element.severity, a.offset)

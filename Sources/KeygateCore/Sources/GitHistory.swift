@@ -17,6 +17,8 @@ struct GitHistory {
   struct CommitNode: Sendable {
     let id: ObjectID
     let treeID: ObjectID
+    /// Indices in `commits` of the parents that were read (always lower than this commit's).
+    var parents: [Int] = []
   }
 
   private(set) var commits: [CommitNode] = []
@@ -41,10 +43,13 @@ struct GitHistory {
     let commitTips = tips.filter { $0.kind == .commit }.map(\.target)
     let commitIDs = try repository.commitsParentsFirst(from: Array(Set(commitTips)).sorted())
     commits.reserveCapacity(commitIDs.count)
+    var indexByID: [ObjectID: Int] = [:]
     for id in commitIDs {
       do {
         let commit = try repository.commit(id)
-        commits.append(CommitNode(id: id, treeID: commit.treeID))
+        indexByID[id] = commits.count
+        commits.append(
+          CommitNode(id: id, treeID: commit.treeID, parents: commit.parentIDs.compactMap { indexByID[$0] }))
       } catch {
         problems.append(ReadProblem(subject: "commit \(id)", message: "cannot read commit: \(error)"))
       }
@@ -94,7 +99,10 @@ struct GitHistory {
   /// - Returns: By blob, `(path, commit index)` pairs, and the `(path, blob)` pairs of HEAD.
   func introductions(
     of flagged: Set<ObjectID>, in repository: Repository, head: ObjectID?
-  ) -> (introductions: [ObjectID: [(path: String, commitIndex: Int?)]], head: [(path: String, blob: ObjectID)]) {
+  ) -> (
+    introductions: [ObjectID: [(path: String, commitIndex: Int?)]], head: [(path: String, blob: ObjectID)],
+    appearances: [ObjectID: [Int]]
+  ) {
     var memo: [ObjectID: [(path: String, blob: ObjectID)]] = [:]
     func flaggedPaths(in tree: ObjectID) -> [(path: String, blob: ObjectID)] {
       if let cached = memo[tree] { return cached }
@@ -113,10 +121,13 @@ struct GitHistory {
     }
 
     var introductions: [ObjectID: [(path: String, commitIndex: Int?)]] = [:]
+    var appearances: [ObjectID: [Int]] = [:]
     var seen = Set<String>()
     for (index, commit) in commits.enumerated() {
-      for (path, blob) in flaggedPaths(in: commit.treeID) where seen.insert("\(blob) \(path)").inserted {
-        introductions[blob, default: []].append((path, index))
+      var inThisCommit = Set<ObjectID>()
+      for (path, blob) in flaggedPaths(in: commit.treeID) {
+        if inThisCommit.insert(blob).inserted { appearances[blob, default: []].append(index) }
+        if seen.insert("\(blob) \(path)").inserted { introductions[blob, default: []].append((path, index)) }
       }
     }
     for (name, tree) in looseTrees {
@@ -131,6 +142,40 @@ struct GitHistory {
     if let head, let node = commits.first(where: { $0.id == head }) {
       headPaths = flaggedPaths(in: node.treeID)
     }
-    return (introductions, headPaths)
+    return (introductions, headPaths, appearances)
+  }
+
+  /// For each group of commits (the commits holding one secret), the references whose history
+  /// reaches one of them: the branches and tags that still carry the secret.
+  func referencesReaching(_ groups: [[Int]]) -> [[String]] {
+    guard !groups.isEmpty else { return [] }
+    let words = (groups.count + 63) / 64
+    // reach[c]: which groups commit c or one of its ancestors holds, as a bitset.
+    var reach = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: commits.count)
+    for (group, members) in groups.enumerated() {
+      for commit in members where commit < commits.count { reach[commit][group / 64] |= 1 << UInt64(group % 64) }
+    }
+    for index in commits.indices {  // parents first: each parent is done before its children
+      for parent in commits[index].parents {
+        for word in 0..<words { reach[index][word] |= reach[parent][word] }
+      }
+    }
+    let indexByID = Dictionary(commits.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    var result = [[String]](repeating: [], count: groups.count)
+    for tip in tips where tip.kind == .commit {
+      guard let commit = indexByID[tip.target] else { continue }
+      for group in groups.indices where reach[commit][group / 64] & (1 << UInt64(group % 64)) != 0 {
+        result[group].append(Self.shortName(tip.name))
+      }
+    }
+    return result.map { Array(Set($0)).sorted() }
+  }
+
+  /// `main` for `refs/heads/main`, `v1` for `refs/tags/v1`, `origin/main` for a remote branch.
+  static func shortName(_ reference: String) -> String {
+    for prefix in ["refs/heads/", "refs/tags/", "refs/remotes/"] where reference.hasPrefix(prefix) {
+      return String(reference.dropFirst(prefix.count))
+    }
+    return reference
   }
 }
