@@ -43,6 +43,7 @@ extension Repository {
   /// - Throws: `GitError` when a commit on the way cannot be read.
   /// The corresponding C functions are `git_revwalk_push` and `git_revwalk_next`.
   public func commitsParentsFirst(from tips: [ObjectID]) throws(GitError) -> [ObjectID] {
+    if isShallow { return try shallowWalk(from: tips, notFrom: []) }
     var walk: OpaquePointer?
     try check(git_revwalk_new(&walk, pointer), function: "git_revwalk_new")
     defer { git_revwalk_free(walk) }
@@ -63,5 +64,47 @@ extension Repository {
       result.append(ObjectID(oid))
     }
     return result
+  }
+
+  /// The commits reachable from `include` and not from `exclude`, parents first, in a shallow
+  /// clone: libgit2's revision walk fails at the clone's boundary, where a parent is missing, so
+  /// this walk stops there instead (a missing parent of a commit is the edge of the clone).
+  func shallowWalk(from include: [ObjectID], notFrom exclude: [ObjectID]) throws(GitError) -> [ObjectID] {
+    func parents(_ id: ObjectID) throws(GitError) -> [ObjectID] {
+      try commit(id).parentIDs.filter { exists($0) }
+    }
+    var hidden = Set<ObjectID>()
+    var stack = exclude
+    while let id = stack.popLast() {
+      guard hidden.insert(id).inserted else { continue }
+      stack += try parents(id)
+    }
+    // Depth-first, emitting a commit after all its parents: parents first, like the revision walk.
+    var order: [ObjectID] = []
+    var state: [ObjectID: Bool] = [:]  // false: in progress, true: emitted
+    var work: [(id: ObjectID, expanded: Bool)] = include.sorted().reversed().map { ($0, false) }
+    while let (id, expanded) = work.popLast() {
+      if hidden.contains(id) || state[id] == true { continue }
+      if expanded {
+        state[id] = true
+        order.append(id)
+        continue
+      }
+      if state[id] == false { continue }
+      state[id] = false
+      work.append((id, true))
+      for parent in try parents(id).reversed() where !hidden.contains(parent) && state[parent] == nil {
+        work.append((parent, false))
+      }
+    }
+    return order
+  }
+
+  /// Whether the object database holds `id`.
+  /// The corresponding C function is `git_odb_exists`.
+  func exists(_ id: ObjectID) -> Bool {
+    guard let odb = try? odb() else { return false }
+    var oid = id.gitOID
+    return git_odb_exists(odb, &oid) == 1
   }
 }

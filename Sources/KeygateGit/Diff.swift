@@ -28,6 +28,7 @@ extension Repository {
   /// `git log exclude..include` lists.
   /// The corresponding C functions are `git_revwalk_push` and `git_revwalk_hide`.
   public func commits(reachableFrom include: [ObjectID], notFrom exclude: [ObjectID]) throws(GitError) -> [ObjectID] {
+    if isShallow { return try shallowWalk(from: include, notFrom: exclude) }
     var walk: OpaquePointer?
     try check(git_revwalk_new(&walk, pointer), function: "git_revwalk_new")
     defer { git_revwalk_free(walk) }

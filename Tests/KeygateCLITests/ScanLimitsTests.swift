@@ -69,3 +69,35 @@ import Testing
     #expect(bad.stderr.contains("--jobs must be between 1 and 256"))
   }
 }
+
+/// Git LFS pointers and shallow clones are named in the report.
+@Suite struct RepositoryShapeTests {
+  @Test func anLFSPointerIsListedAsSkipped() throws {
+    let repo = try TemporaryGitRepository()
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + String(repeating: "ab", count: 32)
+      + "\nsize 12345\n"
+    try repo.commit("Add model", files: ["model.bin": pointer])
+    let result = try KeygateBinary.run(["scan", repo.path, "-f", "json"])
+    #expect(result.status == 0)
+    let skipped = try #require(try ScanCommandTests.json(result.stdout)["skipped"] as? [[String: Any]])
+    #expect(skipped.contains {
+      $0["subject"] as? String == "model.bin" && ($0["message"] as? String)?.hasPrefix("Git LFS pointer") == true
+    })
+  }
+
+  @Test func aShallowCloneSaysHowFarHistoryGoes() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("One", files: ["a.txt": "1\n"])
+    try repo.commit("Two", files: ["a.txt": "2\n"])
+    try repo.commit("Three", files: ["a.txt": "3\n"])
+    let clone = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-shallow-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: clone) }
+    _ = try run(
+      "/usr/bin/git", ["clone", "-q", "--depth", "2", "file://\(repo.path)", clone],
+      environment: TemporaryGitRepository.environment)
+    let result = try KeygateBinary.run(["scan", clone, "-f", "json"])
+    #expect(result.status == 0)
+    let target = try #require(try ScanCommandTests.json(result.stdout)["target"] as? [String: Any])
+    #expect((target["note"] as? String)?.hasPrefix("shallow clone: history stops after the 2 commits fetched") == true)
+  }
+}

@@ -160,7 +160,7 @@ public struct Scanner: Sendable {
     findings.sort(by: Finding.reportOrder)
     let target = ScanTarget(
       path: path, mode: .gitRepository, headCommit: head?.hex,
-      note: repository.isBare ? "bare repository: history only, no working tree" : nil)
+      note: Self.repositoryNote(repository, commits: statistics.commits))
     return ScanReport(
       target: target, findings: findings,
       secrets: Self.summaries(
@@ -201,7 +201,17 @@ public struct Scanner: Sendable {
             continue
           }
           let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
-            (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) })
+            // A Git LFS pointer names content kept outside the repository: say so, scan nothing.
+            LFSPointer.matches(bytes)
+              ? (count: bytes.count, matches: .success([]), isLFSPointer: true)
+              : (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) }, isLFSPointer: false)
+          }
+          if scanned.isLFSPointer {
+            result.problems.append(
+              ReadProblem(
+                subject: blob.path,
+                message: "Git LFS pointer: the content is in LFS storage, not in git, and was not scanned",
+                isIncomplete: false))
           }
           result.bytes += scanned.count
           let matches = try scanned.matches.get()
@@ -408,6 +418,19 @@ public struct Scanner: Sendable {
       }
     }
     return findings
+  }
+
+  /// What the report says of how the repository was read: bare (no working tree), shallow
+  /// (history stops at the clone's depth).
+  static func repositoryNote(_ repository: Repository, commits: Int) -> String? {
+    var parts: [String] = []
+    if repository.isBare { parts.append("bare repository: history only, no working tree") }
+    if repository.isShallow {
+      parts.append(
+        "shallow clone: history stops after the \(commits) commit\(commits == 1 ? "" : "s") fetched; "
+          + "fetch the whole history (GIT_DEPTH: 0 in GitLab CI) for a complete audit")
+    }
+    return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
 
   /// A deliberate skip of content over `--max-file-size`, listed in the report.
