@@ -4,15 +4,20 @@
 # Hyperscan database for all rules), cold (an empty cache: compile, then write), and warm (the
 # database read back from the cache). Prints medians of several runs.
 #
-# usage: bench/startup.sh [--runs N] [--keygate PATH]
+# With --repo PATH, the same on a shared clone of that repository (e.g. the 10,000-commit one
+# bench/make-history.sh builds) with one small staged change.
+#
+# usage: bench/startup.sh [--runs N] [--keygate PATH] [--repo PATH]
 set -euo pipefail
 runs=7
+source_repo=""
 keygate="$(cd "$(dirname "$0")/.." && pwd)/.build/release/keygate"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --keygate) keygate="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --repo) source_repo="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "startup.sh: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -21,10 +26,19 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 repo="$work/repo"
-git init -q "$repo"
-git -C "$repo" -c user.name=bench -c user.email=bench@example.invalid commit -q --allow-empty -m init
-printf 'def greet(name):\n    return f"hello {name}"\n' >"$repo/app.py"
-git -C "$repo" add app.py
+if [ -n "$source_repo" ]; then
+  # A shared clone borrows the objects: quick to make, and the source is left untouched.
+  git clone -q --shared "$source_repo" "$repo"
+  first=$(git -C "$repo" ls-files | awk 'NR == 1')
+  printf 'x = 1\n' >>"$repo/$first"
+  git -C "$repo" add -- "$first"
+else
+  git init -q "$repo"
+  git -C "$repo" -c user.name=bench -c user.email=bench@example.invalid commit -q --allow-empty -m init
+  printf 'def greet(name):\n    return f"hello {name}"\n' >"$repo/app.py"
+  git -C "$repo" add app.py
+fi
+commits=$(git -C "$repo" rev-list --count HEAD 2>/dev/null || echo 0)
 
 # One timed run of `keygate scan --staged`, in seconds (wall clock).
 time_one() {
@@ -47,7 +61,7 @@ warm=$(for _ in $(seq "$runs"); do time_one "$work/cache-warm"; done | median)
 rules=$("$keygate" rules list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rules"]))')
 cache_bytes=$(du -sb "$work/cache-warm" | cut -f1)
 
-echo "keygate scan --staged, one staged file, $rules rules, median of $runs runs:"
+echo "keygate scan --staged, one small staged change, $commits commits, $rules rules, median of $runs runs:"
 printf '  cache off (compile every run): %ss\n' "$off"
 printf '  cold cache (compile + write):  %ss\n' "$cold"
 printf '  warm cache (read the database): %ss\n' "$warm"
