@@ -66,7 +66,7 @@ public struct RuleSet: Sendable {
   static func parseFile(
     _ contents: String, path: String, strictValidation: Bool = true
   ) throws(ConfigError) -> [Rule] {
-    let root = try YAMLNode.parse(contents, file: path)
+    let root = try YAMLNode.parse(contents, file: path, resolvingTags: strictValidation)
     let top = try root.mapping(allowed: ["version", "rules"])
     guard let versionNode = top["version"] else { throw root.error("missing required key `version`") }
     let version = try versionNode.int()
