@@ -100,4 +100,20 @@ import Testing
     let target = try #require(try ScanCommandTests.json(result.stdout)["target"] as? [String: Any])
     #expect((target["note"] as? String)?.hasPrefix("shallow clone: history stops after the 2 commits fetched") == true)
   }
+
+  @Test func aLinkedWorktreeIsScannedWithItsRepositorysHistory() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Key", files: ["a.env": "KEY=\(TestKeys.openAIProject(seed: 121))\n"])
+    try repo.commit("Remove", files: ["a.env": "KEY=\n"])
+    let worktree = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-worktree-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: worktree) }
+    try repo.git(["worktree", "add", "-q", "--detach", worktree])
+    try "KEY=\(TestKeys.openAIAdmin(seed: 122))\n".write(toFile: worktree + "/new.env", atomically: true, encoding: .utf8)
+
+    let result = try KeygateBinary.run(["scan", worktree, "-f", "json"])
+    #expect(result.status == 1)
+    let findings = try #require(try ScanCommandTests.json(result.stdout)["findings"] as? [[String: Any]])
+    let found = findings.map { "\($0["source"] as? String ?? ""):\($0["path"] as? String ?? "")" }.sorted()
+    #expect(found == ["history:a.env", "worktree:new.env"])
+  }
 }
