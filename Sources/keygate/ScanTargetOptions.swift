@@ -30,6 +30,9 @@ struct ScanTargetOptions: ParsableArguments {
       """)
   var ci = false
 
+  @Flag(help: "Scan checked-out submodules too, each as a repository of its own (off: they are listed as skipped).")
+  var recurseSubmodules = false
+
   @Flag(help: "Verify every git object's hash as it is read (slower; for forensic audits).")
   var verifyObjects = false
 
@@ -79,6 +82,7 @@ struct ScanTargetOptions: ParsableArguments {
     var options = ScanOptions(path: path)
     options.verifyObjectHashes = verifyObjects
     options.stagedOnly = staged
+    options.recurseSubmodules = recurseSubmodules
     if let since { options.range = CommitRange(exclude: [since], include: ["HEAD"], description: "\(since)..HEAD") }
     if let range { options.range = CommitRange(parsing: range) }
     if ci {

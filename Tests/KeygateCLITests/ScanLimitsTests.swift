@@ -117,3 +117,29 @@ import Testing
     #expect(found == ["history:a.env", "worktree:new.env"])
   }
 }
+
+/// `--recurse-submodules`: a checked-out submodule is scanned as a repository of its own.
+@Suite struct SubmoduleTests {
+  @Test func submodulesAreSkippedAndSaidSoUnlessAsked() throws {
+    let library = try TemporaryGitRepository()
+    try library.commit("Library", files: ["s.env": "KEY=\(TestKeys.openAIProject(seed: 131))\n"])
+    let app = try TemporaryGitRepository()
+    try app.commit("App", files: ["r.txt": "hi\n"])
+    try app.git(["-c", "protocol.file.allow=always", "submodule", "-q", "add", "file://\(library.path)", "lib/sub"])
+    try app.git(["commit", "-q", "-m", "Add library"])
+
+    let plain = try KeygateBinary.run(["scan", app.path, "-f", "json"])
+    #expect(plain.status == 0)
+    let skipped = try #require(try ScanCommandTests.json(plain.stdout)["skipped"] as? [[String: Any]])
+    #expect(skipped.contains {
+      $0["subject"] as? String == "lib/sub" && ($0["message"] as? String)?.contains("--recurse-submodules") == true
+    })
+
+    let recursive = try KeygateBinary.run(["scan", app.path, "-f", "json", "--recurse-submodules"])
+    #expect(recursive.status == 1)
+    let report = try ScanCommandTests.json(recursive.stdout)
+    let findings = try #require(report["findings"] as? [[String: Any]])
+    #expect(findings.map { $0["path"] as? String } == ["lib/sub/s.env"])
+    #expect(((report["target"] as? [String: Any])?["note"] as? String)?.contains("submodules scanned: lib/sub") == true)
+  }
+}

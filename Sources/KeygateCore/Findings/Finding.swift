@@ -48,7 +48,7 @@ public struct Finding: Sendable, Hashable {
   public let severity: Severity
   public let source: FindingSource
   /// Path relative to the scanned root, with `/` separators.
-  public let path: String
+  public private(set) var path: String
   public let line: Int
   public let column: Int
   /// The commit that introduced the secret at this path; nil outside history.
@@ -83,6 +83,14 @@ public struct Finding: Sendable, Hashable {
     self.secret = secret
     redacted = Redaction.redact(secret, visiblePrefixes: rule.visiblePrefixes)
     fingerprint = SHA256.hexDigest(secret)
+  }
+
+  /// The same finding, with its path inside `folder` (a submodule's findings in the
+  /// superproject's report).
+  public func relocated(under folder: String) -> Finding {
+    var copy = self
+    copy.path = folder + "/" + path
+    return copy
   }
 
   /// Report order: path, line, column, rule, then commit, so output is deterministic.

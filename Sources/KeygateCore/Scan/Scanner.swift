@@ -18,6 +18,8 @@ public struct ScanOptions: Sendable {
   public var progress: ScanProgress?
   /// Only what these commits add (`--since`, `--range`, `--ci`); nil for the whole history.
   public var range: CommitRange?
+  /// Scan checked-out submodules as repositories of their own (`--recurse-submodules`).
+  public var recurseSubmodules = false
 
   public init(path: String) { self.path = path }
 }
@@ -66,7 +68,12 @@ public struct Scanner: Sendable {
       throw .repository(path: options.path, underlying: error)
     }
     var report: ScanReport
-    if let repository, let range = options.range {
+    if let repository, options.recurseSubmodules, !options.stagedOnly, options.range == nil,
+      let workDirectory = repository.workingDirectory
+    {
+      report = try scanRepository(repository, options: options)
+      report = scanSubmodules(of: repository, workDirectory: workDirectory, into: report, options: options)
+    } else if let repository, let range = options.range {
       report = try scanRange(range, in: repository, options: options)
     } else if let repository, options.stagedOnly {
       report = try scanStaged(repository, options: options)
@@ -418,6 +425,72 @@ public struct Scanner: Sendable {
       }
     }
     return findings
+  }
+
+  /// Each checked-out submodule scanned as a repository of its own (recursively), its findings
+  /// placed under its path; a submodule that is not checked out is listed as skipped.
+  private func scanSubmodules(
+    of repository: Repository, workDirectory: String, into report: ScanReport, options: ScanOptions
+  ) -> ScanReport {
+    var findings = report.findings
+    var problems = report.problems.filter { !($0.message.hasPrefix("submodule:") && !$0.isIncomplete) }
+    var statistics = report.statistics
+    var introducedBy: [String: CommitSummary] = [:]
+    var inHead: Set<String> = []
+    var inWorkingTree: Set<String> = []
+    var provenance: [String: SecretProvenance] = [:]
+    for secret in report.secrets {
+      introducedBy[secret.fingerprint] = secret.introducedBy
+      if secret.inHead == true { inHead.insert(secret.fingerprint) }
+      if secret.inWorkingTree { inWorkingTree.insert(secret.fingerprint) }
+      provenance[secret.fingerprint] = secret.provenance
+    }
+    let paths: [String]
+    do {
+      paths = try repository.submodulePaths()
+    } catch {
+      problems.append(ReadProblem(subject: ".gitmodules", message: "cannot list the submodules: \(error)"))
+      paths = []
+    }
+    for path in paths {
+      var subOptions = options
+      subOptions.path = workDirectory + path
+      guard (try? Repository.open(at: subOptions.path)) != nil else {
+        problems.append(
+          ReadProblem(
+            subject: path, message: "submodule not checked out (run `git submodule update --init`): not scanned",
+            isIncomplete: false))
+        continue
+      }
+      do {
+        let sub = try scan(subOptions)
+        findings += sub.findings.map { $0.relocated(under: path) }
+        problems += sub.problems.map { ReadProblem(subject: "\(path)/\($0.subject)", message: $0.message, isIncomplete: $0.isIncomplete) }
+        statistics.commits += sub.statistics.commits
+        statistics.blobs += sub.statistics.blobs
+        statistics.files += sub.statistics.files
+        statistics.bytes += sub.statistics.bytes
+        for secret in sub.secrets {
+          if introducedBy[secret.fingerprint] == nil { introducedBy[secret.fingerprint] = secret.introducedBy }
+          if secret.inHead == true { inHead.insert(secret.fingerprint) }
+          if secret.inWorkingTree { inWorkingTree.insert(secret.fingerprint) }
+          if provenance[secret.fingerprint] == nil { provenance[secret.fingerprint] = secret.provenance }
+        }
+      } catch {
+        problems.append(ReadProblem(subject: path, message: "cannot scan the submodule: \(error)"))
+      }
+    }
+    findings.sort(by: Finding.reportOrder)
+    let note = [report.target.note, paths.isEmpty ? nil : "submodules scanned: \(paths.joined(separator: ", "))"]
+      .compactMap { $0 }.joined(separator: "; ")
+    return ScanReport(
+      target: ScanTarget(path: report.target.path, mode: report.target.mode, headCommit: report.target.headCommit, note: note.isEmpty ? nil : note),
+      findings: findings,
+      secrets: Self.summaries(
+        of: findings, rules: rules.rules, introducedBy: introducedBy, inHead: report.secrets.isEmpty && inHead.isEmpty ? nil : inHead,
+        inWorkingTree: inWorkingTree, provenance: provenance),
+      problems: problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }, statistics: statistics,
+      rules: rules.rules)
   }
 
   /// What the report says of how the repository was read: bare (no working tree), shallow

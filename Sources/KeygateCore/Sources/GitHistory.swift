@@ -82,7 +82,7 @@ struct GitHistory {
             if submodules.insert(path).inserted {
               problems.append(
                 ReadProblem(
-                  subject: path, message: "submodule: its history lives in another repository; scan that one too",
+                  subject: path, message: "submodule: its history lives in another repository; add --recurse-submodules to scan it (not scanned)",
                   isIncomplete: false))
             }
           }
