@@ -43,29 +43,11 @@ extension Repository {
   /// - Throws: `GitError` when a commit on the way cannot be read.
   /// The corresponding C functions are `git_revwalk_push` and `git_revwalk_next`.
   public func commitsParentsFirst(from tips: [ObjectID]) throws(GitError) -> [ObjectID] {
-    if isShallow { return try shallowWalk(from: tips, notFrom: []) }
-    var walk: OpaquePointer?
-    try check(git_revwalk_new(&walk, pointer), function: "git_revwalk_new")
-    defer { git_revwalk_free(walk) }
-    try check(
-      git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue),
-      function: "git_revwalk_sorting")
-    for tip in tips {
-      try tip.withGitOID { oid throws(GitError) in
-        try check(git_revwalk_push(walk, oid), function: "git_revwalk_push")
-      }
-    }
-    var result: [ObjectID] = []
-    var oid = git_oid()
-    while true {
-      let rc = git_revwalk_next(&oid, walk)
-      if rc == GIT_ITEROVER.rawValue { break }
-      try check(rc, function: "git_revwalk_next")
-      result.append(ObjectID(oid))
-    }
-    return result
+    try commits(reachableFrom: tips, notFrom: [])
   }
+}
 
+extension Repository {
   /// The commits reachable from `include` and not from `exclude`, parents first, in a shallow
   /// clone: libgit2's revision walk fails at the clone's boundary, where a parent is missing, so
   /// this walk stops there instead (a missing parent of a commit is the edge of the clone).

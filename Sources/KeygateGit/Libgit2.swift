@@ -12,13 +12,8 @@ public enum Libgit2 {
   /// - Parameter verifyObjectHashes: Whether libgit2 checks each object's hash when it reads it.
   /// The corresponding C functions are `git_libgit2_init` and `git_libgit2_opts`.
   public static func configure(verifyObjectHashes: Bool = false) {
-    state.withLock { initialised in
-      if !initialised {
-        git_libgit2_init()
-        initialised = true
-      }
-      _ = CLibgit2_set_strict_hash_verification(verifyObjectHashes ? 1 : 0)
-    }
+    initialise()
+    _ = CLibgit2_set_strict_hash_verification(verifyObjectHashes ? 1 : 0)
   }
 
   /// Initialises libgit2 once per process, leaving the options as they are. Every entry point

@@ -46,15 +46,21 @@ enum Terminal {
   /// Writes the report to standard output; a closed pipe (`| head`) ends keygate quietly.
   static func writeStandardOutput(_ text: String) {
     signal(SIGPIPE, SIG_IGN)
+    _ = writeAll(text, to: STDOUT_FILENO)
+  }
+
+  /// Writes all of `text` to `descriptor`, retrying interrupted writes; false on an error.
+  private static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
     var bytes = Array(text.utf8)[...]
     while !bytes.isEmpty {
-      let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
       if written < 0 {
         if errno == EINTR { continue }
-        return
+        return false
       }
       bytes = bytes.dropFirst(written)
     }
+    return true
   }
 
   /// Writes a report or baseline to `path`. A new or regular file is replaced atomically (a
@@ -72,11 +78,8 @@ enum Terminal {
       throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
     }
     defer { close(descriptor) }
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-      bytes = bytes.dropFirst(written)
+    guard writeAll(text, to: descriptor) else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
     }
   }
 }

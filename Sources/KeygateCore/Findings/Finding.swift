@@ -1,3 +1,5 @@
+import KeygateGit
+
 extension Finding {
   /// A finding of `match`, which `rule` made.
   public init(match: RawMatch, rule: Rule, source: FindingSource, path: String, commit: CommitSummary?) {
@@ -34,6 +36,16 @@ public struct CommitSummary: Sendable, Hashable, Codable {
     self.email = email
     self.date = date
     self.subject = subject
+  }
+}
+
+extension CommitSummary {
+  /// What a report says of `commit`.
+  init(_ commit: Commit) {
+    self.init(
+      sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
+      date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
+      subject: commit.subject)
   }
 }
 

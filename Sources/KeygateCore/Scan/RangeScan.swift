@@ -79,31 +79,22 @@ extension Scanner {
     statistics.blobs = blobs.count
     statistics.bytes = scanned.bytes
 
+    // `added` runs parents first, so the first finding of a secret is at its oldest commit.
     var findings: [Finding] = []
     var summaries: [Int: CommitSummary] = [:]
+    var firstCommit: [String: CommitSummary] = [:]
     for entry in added {
       guard let matches = scanned.matches[entry.content.blob] else { continue }
-      let commit = commits[entry.commit]
-      let summary =
-        summaries[entry.commit]
-        ?? CommitSummary(
-          sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
-          date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
-          subject: commit.subject)
+      let summary = summaries[entry.commit] ?? CommitSummary(commits[entry.commit])
       summaries[entry.commit] = summary
       for match in matches where entry.content.lines?.contains(where: { $0.contains(match.line) }) ?? true {
-        findings.append(
-          Finding(match: match, rule: rules.rules[match.ruleIndex], source: .history, path: entry.content.path, commit: summary))
+        let finding = Finding(
+          match: match, rule: rules.rules[match.ruleIndex], source: .history, path: entry.content.path, commit: summary)
+        if firstCommit[finding.fingerprint] == nil { firstCommit[finding.fingerprint] = summary }
+        findings.append(finding)
       }
     }
     findings.sort(by: Finding.reportOrder)
-    var firstCommit: [String: CommitSummary] = [:]
-    for entry in added {
-      guard let summary = summaries[entry.commit] else { continue }
-      for finding in findings where finding.commit == summary && firstCommit[finding.fingerprint] == nil {
-        firstCommit[finding.fingerprint] = summary
-      }
-    }
     let count = commits.count + merges
     var note = "commits \(range.description): \(count) commit\(count == 1 ? "" : "s"); only the lines they add"
     if merges > 0 { note += " (\(merges) merge commit\(merges == 1 ? "" : "s") not diffed: the range holds what they merge)" }

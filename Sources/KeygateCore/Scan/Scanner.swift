@@ -259,10 +259,7 @@ public struct Scanner: Sendable {
     for (index, fingerprint) in fingerprints.enumerated() {
       let listed = groups[index].prefix(SecretProvenance.listLimit).compactMap { commitIndex -> CommitSummary? in
         guard let commit = try? repository.commit(history.commits[commitIndex].id) else { return nil }
-        return CommitSummary(
-          sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
-          date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
-          subject: commit.subject)
+        return CommitSummary(commit)
       }
       result[fingerprint] = SecretProvenance(
         commitCount: groups[index].count, commits: listed, references: references[index])
@@ -297,10 +294,7 @@ public struct Scanner: Sendable {
     func summary(_ index: Int) -> CommitSummary? {
       if let cached = commitSummaries[index] { return cached }
       guard let commit = try? repository.commit(history.commits[index].id) else { return nil }
-      let summary = CommitSummary(
-        sha: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
-        date: ISO8601.format(seconds: commit.authorTime, offsetMinutes: commit.authorOffsetMinutes),
-        subject: commit.subject)
+      let summary = CommitSummary(commit)
       commitSummaries[index] = summary
       return summary
     }
