@@ -20,6 +20,13 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
   init(_ pointer: UnsafePointer<git_oid>) { self.init(pointer.pointee) }
 
+  /// The 20 raw id bytes at `bytes[offset]` (as stored in pack indexes and trees).
+  init(bytes: UnsafeRawBufferPointer, at offset: Int) {
+    high = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    middle = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+    low = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self))
+  }
+
   /// Parses a 40-character hexadecimal object id.
   /// - Returns: nil when `hex` is not 40 hexadecimal digits.
   public init?(hex: String) {

@@ -58,3 +58,19 @@ extension Repository {
     return changes
   }
 }
+
+extension Repository {
+  /// The blobs the index (the staging area) names: staged content, which no commit holds yet.
+  /// - Throws: `GitError` when the index cannot be read.
+  /// The corresponding C functions are `git_repository_index` and `git_index_get_byindex`.
+  public func indexBlobIDs() throws(GitError) -> Set<ObjectID> {
+    var index: OpaquePointer?
+    try check(git_repository_index(&index, pointer), function: "git_repository_index")
+    defer { git_index_free(index) }
+    var ids = Set<ObjectID>()
+    for position in 0..<git_index_entrycount(index) {
+      if let entry = git_index_get_byindex(index, position) { ids.insert(ObjectID(entry.pointee.id)) }
+    }
+    return ids
+  }
+}

@@ -28,6 +28,16 @@ extension Repository {
   /// - Throws: `GitError` when the tree is missing or corrupt.
   /// The corresponding C functions are `git_tree_lookup` and `git_tree_entry_byindex`.
   public func treeEntries(_ id: ObjectID) throws(GitError) -> [TreeEntry] {
+    try treeEntries(id, where: { _, _ in true })
+  }
+
+  /// The entries of a tree that `include` keeps; only those are named (decoding every name of
+  /// every tree of a long history costs more than reading the trees).
+  /// - Throws: `GitError` when the tree is missing or corrupt.
+  /// The corresponding C functions are `git_tree_lookup` and `git_tree_entry_byindex`.
+  public func treeEntries(
+    _ id: ObjectID, where include: (TreeEntry.Kind, ObjectID) -> Bool
+  ) throws(GitError) -> [TreeEntry] {
     var tree: OpaquePointer?
     try id.withGitOID { oid throws(GitError) in
       try check(git_tree_lookup(&tree, pointer, oid), function: "git_tree_lookup")
@@ -35,7 +45,6 @@ extension Repository {
     defer { git_tree_free(tree) }
     let count = git_tree_entrycount(tree)
     var entries: [TreeEntry] = []
-    entries.reserveCapacity(count)
     for index in 0..<count {
       guard let entry = git_tree_entry_byindex(tree, index) else { continue }
       let kind: TreeEntry.Kind
@@ -45,10 +54,9 @@ extension Repository {
       case GIT_FILEMODE_COMMIT: kind = .submodule
       default: kind = .file
       }
-      entries.append(
-        TreeEntry(
-          name: String(decodingCString: git_tree_entry_name(entry)),
-          id: ObjectID(git_tree_entry_id(entry)), kind: kind))
+      let entryID = ObjectID(git_tree_entry_id(entry))
+      guard include(kind, entryID) else { continue }
+      entries.append(TreeEntry(name: String(decodingCString: git_tree_entry_name(entry)), id: entryID, kind: kind))
     }
     return entries
   }
@@ -58,5 +66,51 @@ extension String {
   /// Decodes a C string as UTF-8, replacing invalid bytes, as git paths may hold any bytes.
   init(decodingCString pointer: UnsafePointer<CChar>) {
     self = String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+  }
+}
+
+extension Repository {
+  /// Calls `visit` with each entry of a tree, parsed straight from the object's bytes: its kind,
+  /// its id and its name's bytes (valid only during the call). Nothing is allocated per entry,
+  /// which matters when tracing through every tree of a long history.
+  /// - Throws: `GitError` when the tree is missing, corrupt, or not a tree.
+  /// The corresponding C function is `git_odb_read`.
+  public func visitTree(
+    _ id: ObjectID, _ visit: (TreeEntry.Kind, ObjectID, UnsafeRawBufferPointer) -> Void
+  ) throws(GitError) {
+    let odb = try odb()
+    var object: OpaquePointer?
+    try id.withGitOID { oid throws(GitError) in
+      try check(git_odb_read(&object, odb, oid), function: "git_odb_read")
+    }
+    defer { git_odb_object_free(object) }
+    guard git_odb_object_type(object) == GIT_OBJECT_TREE else {
+      throw GitError(code: -1, message: "object \(id) is not a tree", function: "git_odb_read")
+    }
+    let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
+    // Each entry: the mode in octal ASCII, a space, the name, a NUL, the 20-byte id.
+    var at = 0
+    while at < bytes.count {
+      var mode = 0
+      while at < bytes.count, bytes[at] != 0x20 {
+        mode = mode << 3 | Int(bytes[at] &- 0x30) & 7
+        at += 1
+      }
+      let nameStart = at + 1
+      var nameEnd = nameStart
+      while nameEnd < bytes.count, bytes[nameEnd] != 0 { nameEnd += 1 }
+      guard nameEnd + 21 <= bytes.count else {
+        throw GitError(code: -1, message: "tree \(id) is truncated", function: "visitTree")
+      }
+      let kind: TreeEntry.Kind
+      switch mode & 0o170000 {
+      case 0o040000: kind = .tree
+      case 0o120000: kind = .symlink
+      case 0o160000: kind = .submodule
+      default: kind = .file
+      }
+      visit(kind, ObjectID(bytes: bytes, at: nameEnd + 1), UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
+      at = nameEnd + 21
+    }
   }
 }

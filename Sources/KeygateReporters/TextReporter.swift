@@ -99,6 +99,7 @@ public struct TextReporter: Reporter {
     case .index: return "staged, not committed"
     case .worktree: return "uncommitted change in the working tree"
     case .file: return "file"
+    case .unreachable: return "unreachable: in the object database, but no branch, tag or stash reaches it"
     }
   }
 

@@ -230,3 +230,46 @@ import Testing
     }
   }
 }
+
+/// Blobs in the object database that no reference reaches are scanned too.
+@Suite struct UnreachableBlobTests {
+  @Test func aKeyInABlobNoReferenceReachesIsReportedByItsID() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Initial", files: ["README.md": "hello\n"])
+    try repo.write("dropped.env", "OPENAI_API_KEY=\(TestKeys.openAIProject())\n")
+    let blob = try repo.git(["hash-object", "-w", "dropped.env"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.remove("dropped.env")
+
+    let report = try ScannerTests().scan(repo.path)
+    let finding = try #require(report.findings.first)
+    #expect(report.findings.count == 1)
+    #expect(finding.source == .unreachable)
+    #expect(finding.path == "blob \(blob)")
+    #expect(finding.commit == nil)
+    #expect(Gate().verdict(for: report) == .fail)
+  }
+
+  @Test func aDeletedBranchStillInThePackIsReported() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Initial", files: ["README.md": "hello\n"])
+    try repo.git(["checkout", "-q", "-b", "experiment"])
+    try repo.commit("Try a key", files: ["try.py": "KEY = '\(TestKeys.openAIProject())'\n"])
+    try repo.git(["checkout", "-q", "-"])
+    try repo.git(["branch", "-q", "-D", "experiment"])
+    try repo.git(["repack", "-a", "-q"])  // keeps unreachable objects loose or packed; never prunes
+
+    let report = try ScannerTests().scan(repo.path)
+    #expect(report.findings.map(\.source) == [.unreachable])
+  }
+
+  @Test func stagedContentIsReportedAtItsPathNotAsUnreachable() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Initial", files: ["README.md": "hello\n"])
+    try repo.write("config.env", "OPENAI_API_KEY=\(TestKeys.openAIProject())\n")
+    try repo.git(["add", "config.env"])
+
+    let report = try ScannerTests().scan(repo.path)
+    #expect(report.findings.map(\.path) == ["config.env"])
+    #expect(report.findings.map(\.source) == [.index])
+  }
+}

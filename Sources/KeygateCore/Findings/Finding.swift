@@ -19,6 +19,10 @@ public enum FindingSource: String, Sendable, Codable, Hashable {
   case worktree
   /// A file of a directory that is not a git repository.
   case file
+  /// A blob in the object database that no reference reaches (a deleted branch, a dropped
+  /// stash, rewritten history): still in this clone, and in every clone made before. Its path
+  /// is `blob <id>`, as no tree names it.
+  case unreachable
 }
 
 /// What a report says of a commit.

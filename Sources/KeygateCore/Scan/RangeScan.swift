@@ -71,8 +71,10 @@ extension Scanner {
 
     // Each new blob once, however many commits and paths add it.
     var seen = Set<ObjectID>()
-    var blobs: [(id: ObjectID, path: String)] = []
-    for entry in added where seen.insert(entry.content.blob).inserted { blobs.append((entry.content.blob, entry.content.path)) }
+    var blobs: [BlobToScan] = []
+    for entry in added where seen.insert(entry.content.blob).inserted {
+      blobs.append(BlobToScan(id: entry.content.blob, path: entry.content.path, size: nil))
+    }
     let scanned = scanBlobs(blobs, options: options)
     var statistics = ScanStatistics()
     statistics.commits = commits.count + merges
@@ -104,7 +106,7 @@ extension Scanner {
       target: ScanTarget(path: path, mode: .gitRepository, headCommit: head.flatMap { $0 }?.hex, note: note), findings: findings,
       secrets: Self.summaries(
         of: findings, rules: rules.rules, introducedBy: firstCommit, inHead: nil, inWorkingTree: []),
-      problems: scanned.problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
+      problems: scanned.namedProblems(blobs).sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
       statistics: statistics, rules: rules.rules)
   }
 }

@@ -97,41 +97,91 @@ public struct Scanner: Sendable {
 
   struct BlobResult: Sendable {
     var matches: [(blob: Int, matches: [RawMatch])] = []
-    var problems: [ReadProblem] = []
+    /// By index in the blobs scanned; nil for a worker that could not start.
+    var problems: [(blob: Int?, problem: ReadProblem, pathOnly: Bool)] = []
+    var treeChildren: [(tree: Int, children: [Int32]?)] = []
+    var treeMissing: [(tree: Int, missing: [(id: ObjectID, isTree: Bool)])] = []
     var bytes = 0
   }
 
   private func scanRepository(_ repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
     let path = options.path
     let history: GitHistory
+    let inventory: ObjectInventory
     let head: ObjectID?
     do {
       head = try repository.headCommitID()
-      history = try GitHistory(listing: repository)
+      history = try GitHistory(walking: repository)
+      inventory = try repository.objectInventory()
     } catch {
       throw .repository(path: path, underlying: error)
     }
     var problems = history.problems
+    problems += history.submodulePaths(in: repository).map {
+      ReadProblem(
+        subject: $0,
+        message: "submodule: its history lives in another repository; add --recurse-submodules to scan it (not scanned)",
+        isIncomplete: false)
+    }
     var statistics = ScanStatistics()
     statistics.commits = history.commits.count
-    statistics.blobs = history.blobs.count
+    statistics.blobs = inventory.blobs.count
 
-    // Read and scan every unique blob once, each worker with its own repository and scratch.
-    let scanned = scanBlobs(history.blobs.map { ($0.id, $0.path) }, options: options)
+    // Read and scan every blob of the object database once, in pack order, each worker with its
+    // own repository and scratch. Blobs no reference reaches are scanned too: they are in every clone.
+    let treeGraph = TreeGraph(trees: inventory.trees, blobs: inventory.blobs.map(\.id))
+    let scanned = scanBlobs(
+      inventory.blobs.map { BlobToScan(id: $0.id, path: nil, size: $0.size) }, treeGraph: treeGraph, options: options)
     statistics.bytes += scanned.bytes
-    problems += scanned.problems
     let blobMatches = scanned.matches
+
+    // What could not be scanned: unreadable blobs, objects whose header cannot be read, and
+    // blobs that reachable trees name but the database does not hold.
+    let missing = TreeGraph.missing(
+      from: history.rootTrees, graph: treeGraph, children: scanned.treeChildren, missing: scanned.treeMissing)
+    var unscannable = scanned.problems
+    for object in inventory.unreadable {
+      unscannable.append((object.id, ReadProblem(subject: "", message: "cannot read the object's header: \(object.error)"), false))
+    }
+    for blob in missing.blobs.sorted() {
+      unscannable.append(
+        (blob, ReadProblem(
+          subject: "",
+          message: "missing from the object database (a partial clone, or a corrupt repository: `git fsck` says more): not scanned"),
+        false))
+    }
+
+    // Trace the blobs with findings, or that could not be scanned, back to commits and paths,
+    // reading only the trees that lead to them.
+    var traced: GitHistory.Trace?
+    let flagged = Set(blobMatches.keys).union(unscannable.map(\.blob))
+    if !flagged.isEmpty || missing.anyTree {
+      let flaggedIndices = Set(flagged.compactMap { treeGraph.blobIndex[$0] })
+      let holding = TreeGraph.holding(flaggedIndices, children: scanned.treeChildren, holders: missing.holders)
+      let found = history.introductions(of: flagged, in: repository, head: head) { tree in
+        treeGraph.treeIndex[tree].map { holding[Int($0)] } ?? true
+      }
+      problems += found.problems
+      traced = found
+    }
+    problems += scanned.workers
+    for (blob, problem, pathOnly) in unscannable {
+      let path = traced?.introductions[blob]?.first?.path
+      let subject =
+        if let path { pathOnly ? path : "\(path) (blob \(blob))" } else { "blob \(blob) (no reference reaches it)" }
+      problems.append(ReadProblem(subject: subject, message: problem.message, isIncomplete: problem.isIncomplete))
+    }
+    let stagedBlobs = repository.isBare ? [] : (try? repository.indexBlobIDs()) ?? []
 
     // Trace the blobs with findings back to the commits and paths that introduced them.
     var findings: [Finding] = []
     var firstIntroductions: [String: CommitSummary] = [:]
     var headLocations: [(path: String, blob: ObjectID)] = []
     var provenance: [String: SecretProvenance] = [:]
-    if !blobMatches.isEmpty {
-      let traced = history.introductions(of: Set(blobMatches.keys), in: repository, head: head)
+    if !blobMatches.isEmpty, let traced {
       headLocations = traced.head
       (findings, firstIntroductions) = historyFindings(
-        blobMatches, introductions: traced.introductions, history: history, repository: repository)
+        blobMatches, introductions: traced.introductions, staged: stagedBlobs, history: history, repository: repository)
       provenance = Self.provenance(
         of: blobMatches, appearances: traced.appearances, history: history, repository: repository)
     }
@@ -177,17 +227,56 @@ public struct Scanner: Sendable {
       rules: rules.rules)
   }
 
+  /// A blob to read and scan: its path when the caller knows it (for messages), its size when
+  /// the pack says it without inflating.
+  struct BlobToScan: Sendable {
+    let id: ObjectID
+    let path: String?
+    let size: Int?
+  }
+
+  /// What scanning blobs found: matches by blob, and what could not be scanned, by blob.
+  struct ScannedBlobs {
+    var matches: [ObjectID: [RawMatch]] = [:]
+    /// `pathOnly`: the subject is the blob's path alone (a note, not a failure to read).
+    var problems: [(blob: ObjectID, problem: ReadProblem, pathOnly: Bool)] = []
+    /// Workers that could not start (the others took their share).
+    var workers: [ReadProblem] = []
+    /// With a tree graph: each tree's children (nil when it could not be read), and the
+    /// objects trees name that the database does not hold, by tree.
+    var treeChildren: [[Int32]?] = []
+    var treeMissing: [Int: [(id: ObjectID, isTree: Bool)]] = [:]
+    var bytes = 0
+
+    /// The problems, each named by the blob's id and, when known, its path.
+    func namedProblems(_ blobs: [BlobToScan]) -> [ReadProblem] {
+      let paths = Dictionary(blobs.compactMap { blob in blob.path.map { (blob.id, $0) } }, uniquingKeysWith: { a, _ in a })
+      return workers + problems.map { blob, problem, pathOnly in
+        let subject = paths[blob].map { pathOnly ? $0 : "blob \(blob) (\($0))" } ?? "blob \(blob)"
+        return ReadProblem(subject: subject, message: problem.message, isIncomplete: problem.isIncomplete)
+      }
+    }
+  }
+
+  /// How many consecutive blobs a worker takes at once: blobs that lie together in a pack share
+  /// delta bases, which libgit2 then inflates once.
+  static let blobsPerClaim = 32
+
   /// Reads and scans each blob once, on `options.workers` threads, each with its own repository
-  /// and scratch space.
-  func scanBlobs(
-    _ blobs: [(id: ObjectID, path: String)], options: ScanOptions
-  ) -> (matches: [ObjectID: [RawMatch]], problems: [ReadProblem], bytes: Int) {
+  /// and scratch space. Problems are recorded with an empty subject; `namedProblems` names them.
+  /// With `treeGraph`, the same workers then read every tree of the graph once (in pack order)
+  /// and record its children in `treeChildren`.
+  func scanBlobs(_ blobs: [BlobToScan], treeGraph: TreeGraph? = nil, options: ScanOptions) -> ScannedBlobs {
     let path = options.path
     let rules = self.rules
     let maxFileSize = options.maxFileSize
     let progress = options.progress
     progress?.total.store(blobs.count, ordering: .relaxed)
-    let results = runWorkers(min(options.workers, max(1, blobs.count))) { nextIndex in
+    let blobClaims = (blobs.count + Self.blobsPerClaim - 1) / Self.blobsPerClaim
+    let trees = treeGraph?.trees ?? []
+    let treesPerClaim = 256
+    let claims = blobClaims + (trees.count + treesPerClaim - 1) / treesPerClaim
+    let results = runWorkers(min(options.workers, max(1, claims))) { nextClaim in
       var result = BlobResult()
       let workerRepository: Repository
       var matcher: Matcher
@@ -196,49 +285,70 @@ public struct Scanner: Sendable {
         workerRepository = opened
         matcher = try Matcher(rules: rules)
       } catch {
-        result.problems.append(ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"))
+        result.problems.append((nil, ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"), false))
         return result
       }
-      while case let index = nextIndex(), index < blobs.count {
-        let blob = blobs[index]
-        do {
-          if let maxFileSize, case let size = try workerRepository.objectSize(blob.id), size > maxFileSize {
-            result.problems.append(Self.tooLarge("blob \(blob.id) (\(blob.path))", size: size, limit: maxFileSize))
-            progress?.record(bytes: 0, matches: 0)
-            continue
+      while case let claim = nextClaim(), claim < claims {
+        if claim >= blobClaims, let treeGraph {
+          let first = (claim - blobClaims) * treesPerClaim
+          for index in first..<min(trees.count, first + treesPerClaim) {
+            let read = try? treeGraph.children(of: trees[index], in: workerRepository)
+            result.treeChildren.append((index, read?.children))
+            if let missing = read?.missing, !missing.isEmpty { result.treeMissing.append((index, missing)) }
           }
-          let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
-            // A Git LFS pointer names content kept outside the repository: say so, scan nothing.
-            LFSPointer.matches(bytes)
-              ? (count: bytes.count, matches: .success([]), isLFSPointer: true)
-              : (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) }, isLFSPointer: false)
+          continue
+        }
+        for index in claim * Self.blobsPerClaim..<min(blobs.count, (claim + 1) * Self.blobsPerClaim) {
+          let blob = blobs[index]
+          do {
+            if let maxFileSize, case let size = try blob.size ?? workerRepository.objectSize(blob.id), size > maxFileSize {
+              result.problems.append((index, Self.tooLarge("", size: size, limit: maxFileSize), false))
+              progress?.record(bytes: 0, matches: 0)
+              continue
+            }
+            let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
+              // A Git LFS pointer names content kept outside the repository: say so, scan nothing.
+              LFSPointer.matches(bytes)
+                ? (count: bytes.count, matches: .success([]), isLFSPointer: true)
+                : (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) }, isLFSPointer: false)
+            }
+            if scanned.isLFSPointer {
+              result.problems.append(
+                (index, ReadProblem(
+                  subject: "", message: "Git LFS pointer: the content is in LFS storage, not in git, and was not scanned",
+                  isIncomplete: false), true))
+            }
+            result.bytes += scanned.count
+            let matches = try scanned.matches.get()
+            progress?.record(bytes: scanned.count, matches: matches.count)
+            if !matches.isEmpty { result.matches.append((index, matches)) }
+          } catch {
+            result.problems.append((index, ReadProblem(subject: "", message: "\(error)"), false))
           }
-          if scanned.isLFSPointer {
-            result.problems.append(
-              ReadProblem(
-                subject: blob.path,
-                message: "Git LFS pointer: the content is in LFS storage, not in git, and was not scanned",
-                isIncomplete: false))
-          }
-          result.bytes += scanned.count
-          let matches = try scanned.matches.get()
-          progress?.record(bytes: scanned.count, matches: matches.count)
-          if !matches.isEmpty { result.matches.append((index, matches)) }
-        } catch {
-          result.problems.append(ReadProblem(subject: "blob \(blob.id) (\(blob.path))", message: "\(error)"))
         }
       }
       return result
     }
-    var matches: [ObjectID: [RawMatch]] = [:]
-    var problems: [ReadProblem] = []
-    var bytes = 0
+    var scanned = ScannedBlobs()
     for result in results {
-      bytes += result.bytes
-      problems += result.problems
-      for entry in result.matches { matches[blobs[entry.blob].id] = entry.matches }
+      scanned.bytes += result.bytes
+      for (index, problem, pathOnly) in result.problems {
+        if let index {
+          scanned.problems.append((blobs[index].id, problem, pathOnly))
+        } else {
+          scanned.workers.append(problem)
+        }
+      }
+      for entry in result.matches { scanned.matches[blobs[entry.blob].id] = entry.matches }
     }
-    return (matches, problems, bytes)
+    if !trees.isEmpty {
+      scanned.treeChildren = [[Int32]?](repeating: nil, count: trees.count)
+      for result in results {
+        for (index, children) in result.treeChildren { scanned.treeChildren[index] = children }
+        for (index, missing) in result.treeMissing { scanned.treeMissing[index] = missing }
+      }
+    }
+    return scanned
   }
 
   /// For each secret: the commits whose tree holds it (counted; the oldest few described) and
@@ -271,7 +381,7 @@ public struct Scanner: Sendable {
   /// fingerprint, the first commit (in topological order) that introduced the secret anywhere.
   private func historyFindings(
     _ blobMatches: [ObjectID: [RawMatch]], introductions: [ObjectID: [(path: String, commitIndex: Int?)]],
-    history: GitHistory, repository: Repository
+    staged: Set<ObjectID>, history: GitHistory, repository: Repository
   ) -> (findings: [Finding], firstIntroductions: [String: CommitSummary]) {
     struct Key: Hashable {
       let rule: Int
@@ -308,6 +418,14 @@ public struct Scanner: Sendable {
         findings.append(Finding(match: match, rule: rules.rules[key.rule], source: .history, path: key.path, commit: commit))
       }
     }
+    // A blob no reference reaches has no path: it is named by its id. Staged content is not
+    // reached from a reference either; the working-tree scan reports it, at its path.
+    for (blob, matches) in blobMatches where introductions[blob] == nil && !staged.contains(blob) {
+      for match in matches {
+        findings.append(
+          Finding(match: match, rule: rules.rules[match.ruleIndex], source: .unreachable, path: "blob \(blob)", commit: nil))
+      }
+    }
     return (findings, first.mapValues(\.commit))
   }
 
@@ -325,7 +443,7 @@ public struct Scanner: Sendable {
       throw .repository(path: options.path, underlying: error)
     }
     var seen = Set<ObjectID>()
-    let blobs = staged.filter { seen.insert($0.blob).inserted }.map { (id: $0.blob, path: $0.path) }
+    let blobs = staged.filter { seen.insert($0.blob).inserted }.map { BlobToScan(id: $0.blob, path: $0.path, size: nil) }
     let scanned = scanBlobs(blobs, options: options)
     var statistics = ScanStatistics()
     statistics.files = staged.count
@@ -347,7 +465,7 @@ public struct Scanner: Sendable {
       target: target, findings: findings,
       secrets: Self.summaries(
         of: findings, rules: rules.rules, introducedBy: [:], inHead: nil, inWorkingTree: Set(findings.map(\.fingerprint))),
-      problems: scanned.problems.sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
+      problems: scanned.namedProblems(blobs).sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
       statistics: statistics, rules: rules.rules)
   }
 

@@ -1,18 +1,12 @@
 import KeygateGit
 
-/// The blobs of a repository's history, each listed once, and the way back from a blob to the
-/// commits and paths that hold it.
+/// A repository's commits, parents first, and the way back from a blob to the commits and
+/// paths that hold it.
 ///
-/// Listing walks every commit reachable from every reference, parents first, reading each
-/// tree once; blobs are then read and scanned once each by the scanner's workers. Only blobs
-/// with findings are traced back to commits and paths (`introductions(of:)`).
+/// Blobs are not listed here: the scanner reads them from the object database in pack order
+/// (`ObjectInventory`). Trees are read only to trace the few blobs with findings back to commits
+/// and paths (`introductions(of:)`), each tree once.
 struct GitHistory {
-  /// A blob to scan, with the first path and commit it was seen at (for messages).
-  struct Blob: Sendable {
-    let id: ObjectID
-    let path: String
-  }
-
   /// A commit of the walk and its root tree; the index in `commits` is its topological rank.
   struct CommitNode: Sendable {
     let id: ObjectID
@@ -22,24 +16,21 @@ struct GitHistory {
   }
 
   private(set) var commits: [CommitNode] = []
-  private(set) var blobs: [Blob] = []
   private(set) var problems: [ReadProblem] = []
   private(set) var tips: [ReferenceTip] = []
-  /// Trees reached from a tag without a commit (a tag of a tree), scanned like a commit's tree.
+  /// Trees reached from a tag without a commit (a tag of a tree), traced like a commit's tree.
   private var looseTrees: [(name: String, tree: ObjectID)] = []
+  /// Blobs a reference points at directly (a tag of a blob).
+  private var taggedBlobs: [(name: String, blob: ObjectID)] = []
 
-  /// Lists every commit and every unique blob reachable from `repository`'s references.
+  /// Lists every commit reachable from `repository`'s references, parents first.
   /// - Throws: `GitError` when the references or the commit graph cannot be read at all.
-  init(listing repository: Repository) throws(GitError) {
+  init(walking repository: Repository) throws(GitError) {
     let (tips, failures) = try repository.referenceTips()
     self.tips = tips
     for failure in failures {
       problems.append(ReadProblem(subject: failure.name, message: "cannot resolve reference: \(failure.error)"))
     }
-    var seenBlobs = Set<ObjectID>()
-    var seenTrees = Set<ObjectID>()
-    var submodules = Set<String>()
-
     let commitTips = tips.filter { $0.kind == .commit }.map(\.target)
     let commitIDs = try repository.commitsParentsFirst(from: Array(Set(commitTips)).sorted())
     commits.reserveCapacity(commitIDs.count)
@@ -55,40 +46,44 @@ struct GitHistory {
       }
     }
     for tip in tips where tip.kind == .tree { looseTrees.append((tip.name, tip.target)) }
-    for tip in tips where tip.kind == .blob && seenBlobs.insert(tip.target).inserted {
-      blobs.append(Blob(id: tip.target, path: tip.name))
-    }
+    for tip in tips where tip.kind == .blob { taggedBlobs.append((tip.name, tip.target)) }
+  }
 
-    let roots = commits.map { ("", $0.treeID) } + looseTrees.map { ("\($0.name):", $0.tree) }
-    for (rootPrefix, rootTree) in roots {
-      var stack = [(rootTree, rootPrefix)]
-      while let (tree, prefix) = stack.popLast() {
-        guard seenTrees.insert(tree).inserted else { continue }
-        let entries: [TreeEntry]
-        do {
-          entries = try repository.treeEntries(tree)
-        } catch {
-          problems.append(
-            ReadProblem(subject: "tree \(tree) (\(prefix.isEmpty ? "/" : prefix))", message: "cannot read tree: \(error)"))
-          continue
-        }
-        for entry in entries {
-          switch entry.kind {
-          case .tree: stack.append((entry.id, prefix + entry.name + "/"))
-          case .file, .symlink:
-            if seenBlobs.insert(entry.id).inserted { blobs.append(Blob(id: entry.id, path: prefix + entry.name)) }
-          case .submodule:
-            let path = prefix + entry.name
-            if submodules.insert(path).inserted {
-              problems.append(
-                ReadProblem(
-                  subject: path, message: "submodule: its history lives in another repository; add --recurse-submodules to scan it (not scanned)",
-                  isIncomplete: false))
-            }
-          }
+  /// The root trees of every commit, and trees tagged directly.
+  var rootTrees: [ObjectID] { commits.map(\.treeID) + looseTrees.map(\.tree) }
+
+  /// The submodules (gitlinks) in the trees the references point at, by path: their history
+  /// lives in other repositories.
+  func submodulePaths(in repository: Repository) -> [String] {
+    var seen = Set<ObjectID>()
+    var paths = Set<String>()
+    let indexByID = Dictionary(commits.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    let roots = tips.compactMap { tip in tip.kind == .commit ? indexByID[tip.target].map { commits[$0].treeID } : nil }
+    var stack = (roots + looseTrees.map(\.tree)).map { ($0, "") }
+    while let (tree, prefix) = stack.popLast() {
+      guard seen.insert(tree).inserted else { continue }
+      for entry in (try? repository.treeEntries(tree, where: { kind, _ in kind == .tree || kind == .submodule })) ?? [] {
+        switch entry.kind {
+        case .tree: stack.append((entry.id, prefix + entry.name + "/"))
+        case .submodule: paths.insert(prefix + entry.name)
+        case .file, .symlink: break
         }
       }
     }
+    return paths.sorted()
+  }
+
+  /// Where flagged blobs appear in history.
+  struct Trace {
+    /// By blob: each path it is found at, and the first commit (its index in `commits`, in
+    /// topological order) holding it there; no commit for a tag of a tree or a blob.
+    var introductions: [ObjectID: [(path: String, commitIndex: Int?)]]
+    /// The flagged blobs in HEAD's tree, with their paths.
+    var head: [(path: String, blob: ObjectID)]
+    /// By blob: the commits whose tree holds it.
+    var appearances: [ObjectID: [Int]]
+    /// Trees that could not be read on the way.
+    var problems: [ReadProblem]
   }
 
   /// Where blobs appear in history: for each blob in `flagged`, each path it is found at and
@@ -97,24 +92,32 @@ struct GitHistory {
   /// Each tree is read at most once; a tree's flagged paths are computed once and reused by
   /// every commit that holds it.
   /// - Returns: By blob, `(path, commit index)` pairs, and the `(path, blob)` pairs of HEAD.
+  /// - Parameter mayHold: Whether a tree may hold a flagged blob; trees that cannot are not read.
   func introductions(
-    of flagged: Set<ObjectID>, in repository: Repository, head: ObjectID?
-  ) -> (
-    introductions: [ObjectID: [(path: String, commitIndex: Int?)]], head: [(path: String, blob: ObjectID)],
-    appearances: [ObjectID: [Int]]
-  ) {
+    of flagged: Set<ObjectID>, in repository: Repository, head: ObjectID?, mayHold: (ObjectID) -> Bool = { _ in true }
+  ) -> Trace {
+    var problems: [ReadProblem] = []
     var memo: [ObjectID: [(path: String, blob: ObjectID)]] = [:]
     func flaggedPaths(in tree: ObjectID) -> [(path: String, blob: ObjectID)] {
       if let cached = memo[tree] { return cached }
+      guard mayHold(tree) else { return [] }
       var result: [(path: String, blob: ObjectID)] = []
-      // Unreadable trees were reported when listing; here they just hold nothing.
-      for entry in (try? repository.treeEntries(tree)) ?? [] {
-        switch entry.kind {
-        case .file where flagged.contains(entry.id), .symlink where flagged.contains(entry.id):
-          result.append((entry.name, entry.id))
-        case .tree: result += flaggedPaths(in: entry.id).map { (entry.name + "/" + $0.path, $0.blob) }
-        default: break
+      do {
+        try repository.visitTree(tree) { kind, id, name in
+          switch kind {
+          case .file where flagged.contains(id), .symlink where flagged.contains(id):
+            result.append((String(decoding: name, as: UTF8.self), id))
+          case .tree:
+            let below = flaggedPaths(in: id)
+            if !below.isEmpty {
+              let prefix = String(decoding: name, as: UTF8.self) + "/"
+              result += below.map { (prefix + $0.path, $0.blob) }
+            }
+          default: break
+          }
         }
+      } catch {
+        problems.append(ReadProblem(subject: "tree \(tree)", message: "cannot read tree: \(error)"))
       }
       memo[tree] = result
       return result
@@ -135,14 +138,14 @@ struct GitHistory {
         introductions[blob, default: []].append(("\(name):\(path)", nil))
       }
     }
-    for blob in blobs where flagged.contains(blob.id) && introductions[blob.id] == nil {
-      introductions[blob.id] = [(blob.path, nil)]  // a tag of a blob
+    for (name, blob) in taggedBlobs where flagged.contains(blob) && introductions[blob] == nil {
+      introductions[blob] = [(name, nil)]
     }
     var headPaths: [(path: String, blob: ObjectID)] = []
     if let head, let node = commits.first(where: { $0.id == head }) {
       headPaths = flaggedPaths(in: node.treeID)
     }
-    return (introductions, headPaths, appearances)
+    return Trace(introductions: introductions, head: headPaths, appearances: appearances, problems: problems)
   }
 
   /// For each group of commits (the commits holding one secret), the references whose history
