@@ -8,6 +8,12 @@ public struct AddedContent: Sendable, Hashable {
   /// The added lines as ranges of line numbers; nil when git cannot tell lines apart (a binary
   /// file): all of it counts as added.
   public let lines: [ClosedRange<Int>]?
+
+  public init(path: String, blob: ObjectID, lines: [ClosedRange<Int>]?) {
+    self.path = path
+    self.blob = blob
+    self.lines = lines
+  }
 }
 
 extension Repository {

@@ -23,10 +23,14 @@ public enum Libgit2 {
     state.withLock { initialised in
       if !initialised {
         git_libgit2_init()
+        reuseLargeBuffers()
         initialised = true
       }
     }
   }
+
+  /// Large object buffers are reused instead of mapped and unmapped per blob (see the shim).
+  private static func reuseLargeBuffers() { CLibgit2_reuse_large_buffers() }
 
   /// The libgit2 version linked into this binary, e.g. "1.5.1".
   public static var version: String {

@@ -71,3 +71,48 @@ import Testing
     #expect(ci.stderr.contains("CI_COMMIT_SHA is not set"))
   }
 }
+
+/// Merge commits in a range: only what they add beyond every parent.
+@Suite struct MergeRangeTests {
+  @Test func aKeyAddedWhileResolvingAConflictIsFoundAtTheMerge() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Base", files: ["settings.py": "MODE = 'base'\nTIMEOUT = 1\n"])
+    let base = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.git(["checkout", "-q", "-b", "feature"])
+    try repo.commit("Feature mode", files: ["settings.py": "MODE = 'feature'\nTIMEOUT = 1\n"])
+    try repo.git(["checkout", "-q", "-"])
+    try repo.commit("Main mode", files: ["settings.py": "MODE = 'main'\nTIMEOUT = 1\n"])
+    _ = try? repo.git(["merge", "-q", "feature"])  // conflicts
+    try repo.write("settings.py", "MODE = 'merged'\nKEY = '\(TestKeys.openAIProject(seed: 7))'\nTIMEOUT = 1\n")
+    try repo.git(["add", "settings.py"])
+    try repo.git(["commit", "-q", "--no-edit"])
+
+    let result = try KeygateBinary.run(["scan", repo.path, "--since", base, "-f", "json"])
+    #expect(result.status == 1)
+    let found = try RangeScanTests.findings(result)
+    #expect(found.count == 1)
+    #expect(found.first?["line"] as? Int == 2)
+    let commit = try #require(found.first?["commit"] as? [String: Any])
+    #expect((commit["subject"] as? String)?.hasPrefix("Merge branch 'feature'") == true)
+    let note = try #require((try ScanCommandTests.json(result.stdout)["target"] as? [String: Any])?["note"] as? String)
+    #expect(note.contains("1 merge commit: only the lines new to every parent"))
+  }
+
+  @Test func mergingTheDefaultBranchIntoAFeatureDoesNotBlameTheFeatureForItsKeys() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Base", files: ["README.md": "hello\n"])
+    try repo.git(["checkout", "-q", "-b", "feature"])
+    try repo.commit("Feature work", files: ["feature.txt": "work\n"])
+    let featureBase = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.git(["checkout", "-q", "-"])
+    try repo.commit("Main leaks a key", files: ["main.env": "KEY=\(TestKeys.openAIProject(seed: 8))\n"])
+    try repo.git(["checkout", "-q", "feature"])
+    try repo.git(["merge", "-q", "--no-edit", "-"])
+
+    // The merge brings main's key into the feature branch, but main's commit added it.
+    let result = try KeygateBinary.run(["scan", repo.path, "--range", "\(featureBase)..HEAD", "-f", "json"])
+    #expect(result.status == 1)
+    let found = try RangeScanTests.findings(result)
+    #expect(found.map { ($0["commit"] as? [String: Any])?["subject"] as? String } == ["Main leaks a key"])
+  }
+}

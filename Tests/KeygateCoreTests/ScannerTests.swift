@@ -273,3 +273,11 @@ import Testing
     #expect(report.findings.map(\.source) == [.index])
   }
 }
+
+@Suite struct MergeLinesTests {
+  @Test func linesAreIntersectedAcrossParents() {
+    #expect(Scanner.intersection([1...3, 7...9], [2...8]) == [2...3, 7...8])
+    #expect(Scanner.intersection([1...1], [2...2]).isEmpty)
+    #expect(Scanner.intersection([], [1...5]).isEmpty)
+  }
+}

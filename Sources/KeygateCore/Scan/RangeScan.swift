@@ -28,9 +28,9 @@ public struct CommitRange: Sendable, Hashable {
 }
 
 extension Scanner {
-  /// What the commits of `range` add: each commit diffed against its first parent (merge commits
-  /// are not diffed: the commits they merge are in the range), each new blob scanned once, and
-  /// only matches on added lines reported, at the commit that added them.
+  /// What the commits of `range` add: each commit diffed against its parent (a merge against
+  /// each of its parents, keeping only the lines new to all of them), each new blob scanned
+  /// once, and only matches on added lines reported, at the commit that added them.
   func scanRange(_ range: CommitRange, in repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
     let path = options.path
     func resolve(_ revision: String) throws(ScanError) -> ObjectID {
@@ -57,7 +57,16 @@ extension Scanner {
       for id in try repository.commits(reachableFrom: include, notFrom: exclude) {
         let commit = try repository.commit(id)
         if commit.parentIDs.count > 1 {
+          // A merge adds only what no parent has: conflict resolutions and edits made while
+          // merging. What it merges in comes from commits of their own.
           merges += 1
+          var perParent: [[AddedContent]] = []
+          for parent in commit.parentIDs {
+            perParent.append(try repository.addedContent(from: try repository.commit(parent).treeID, to: commit.treeID))
+          }
+          let index = commits.count
+          commits.append(commit)
+          for content in Self.addedBeyondEveryParent(perParent) { added.append((index, content)) }
           continue
         }
         let parentTree = try commit.parentIDs.first.map { parent throws(GitError) in try repository.commit(parent).treeID }
@@ -99,7 +108,9 @@ extension Scanner {
     findings.sort(by: Finding.reportOrder)
     let count = commits.count + merges
     var note = "commits \(range.description): \(count) commit\(count == 1 ? "" : "s"); only the lines they add"
-    if merges > 0 { note += " (\(merges) merge commit\(merges == 1 ? "" : "s") not diffed: the range holds what they merge)" }
+    if merges > 0 {
+      note += " (\(merges) merge commit\(merges == 1 ? "" : "s"): only the lines new to every parent, such as conflict resolutions)"
+    }
     if repository.isShallow { note += "; shallow clone" }
     let head = try? repository.headCommitID()
     return ScanReport(
@@ -108,5 +119,44 @@ extension Scanner {
         of: findings, rules: rules.rules, introducedBy: firstCommit, inHead: nil, inWorkingTree: []),
       problems: scanned.namedProblems(blobs).sorted { ($0.subject, $0.message) < ($1.subject, $1.message) },
       statistics: statistics, rules: rules.rules)
+  }
+
+  /// A merge's own additions: for each path changed relative to every parent, the lines added
+  /// relative to every parent. A file equal to one parent's adds nothing.
+  /// - Parameter perParent: The merge diffed against each parent, in parent order.
+  static func addedBeyondEveryParent(_ perParent: [[AddedContent]]) -> [AddedContent] {
+    guard let first = perParent.first else { return [] }
+    let others = perParent.dropFirst().map { diff in
+      Dictionary(diff.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+    var result: [AddedContent] = []
+    next: for content in first {
+      var lines = content.lines
+      for other in others {
+        guard let same = other[content.path], same.blob == content.blob else { continue next }
+        switch (lines, same.lines) {
+        case (nil, let theirs): lines = theirs
+        case (let ours?, let theirs?): lines = intersection(ours, theirs)
+        case (_, nil): break
+        }
+      }
+      if let lines, lines.isEmpty { continue }
+      result.append(AddedContent(path: content.path, blob: content.blob, lines: lines))
+    }
+    return result
+  }
+
+  /// The line numbers in both sorted, disjoint range lists.
+  static func intersection(_ a: [ClosedRange<Int>], _ b: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    var result: [ClosedRange<Int>] = []
+    var i = 0
+    var j = 0
+    while i < a.count, j < b.count {
+      let low = max(a[i].lowerBound, b[j].lowerBound)
+      let high = min(a[i].upperBound, b[j].upperBound)
+      if low <= high { result.append(low...high) }
+      if a[i].upperBound < b[j].upperBound { i += 1 } else { j += 1 }
+    }
+    return result
   }
 }
