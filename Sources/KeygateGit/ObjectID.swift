@@ -71,6 +71,15 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
   public var description: String { hex }
 
+  /// An object id is already a uniformly random hash: its first eight bytes are plenty to hash
+  /// (sets and maps of hundreds of thousands of ids are on the scan's path). Equality still
+  /// compares all twenty.
+  public func hash(into hasher: inout Hasher) { hasher.combine(high) }
+
+  public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
+    lhs.high == rhs.high && lhs.middle == rhs.middle && lhs.low == rhs.low
+  }
+
   public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
     (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
   }
