@@ -12,6 +12,19 @@ static inline int CLibgit2_set_strict_hash_verification(int enabled) {
   return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
+/// Object caching on or off: a scan reads each object once, so caching only costs memory and
+/// locking.
+static inline int CLibgit2_set_caching(int enabled) {
+  return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
+}
+
+/// How much of the pack files libgit2 keeps mapped: windows of `window` bytes, `limit` bytes in
+/// all; least recently used windows are unmapped beyond it. Bounds memory on large repositories.
+static inline int CLibgit2_set_pack_windows(size_t window, size_t limit) {
+  int rc = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
+  return rc != 0 ? rc : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
+}
+
 /// libgit2 inflates each object into a fresh buffer. glibc serves buffers over 128 KiB with a
 /// memory map of their own and unmaps them on free, so every large blob costs a page fault per
 /// 4 KiB (measured: 7 % of a full-history scan). Buffers up to 64 MiB come from the heap

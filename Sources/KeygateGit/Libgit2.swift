@@ -24,6 +24,11 @@ public enum Libgit2 {
       if !initialised {
         git_libgit2_init()
         reuseLargeBuffers()
+        // Each object is read once: caching would only cost memory and locking (measured: 9 %
+        // of a full-history scan's time, 170 MiB). Pack windows of 32 MiB, 256 MiB mapped at
+        // most, keep memory flat on repositories of any size.
+        _ = CLibgit2_set_caching(0)
+        _ = CLibgit2_set_pack_windows(32 << 20, 256 << 20)
         initialised = true
       }
     }
