@@ -193,3 +193,56 @@ import Testing
     }
   }
 }
+
+/// The base64 trigger, found by a byte loop, against a plain reading of its regular expression
+/// `(?:[:=][ \t]*["']?|Basic[ \t]+|\n[ \t]*|^[ \t]*)[A-Za-z0-9+/]{24}`.
+@Suite struct Base64TriggerTests {
+  /// Every offset where a 24-character run ends whose start follows one of the prefixes.
+  static func oracle(_ bytes: [UInt8]) -> [Int] {
+    func isBase64(_ byte: UInt8) -> Bool {
+      (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2b
+        || byte == 0x2f
+    }
+    func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+    var ends: [Int] = []
+    guard bytes.count >= 24 else { return [] }
+    for start in 0...(bytes.count - 24) where bytes[start..<start + 24].allSatisfy(isBase64) {
+      var before = start
+      while before > 0, isBlank(bytes[before - 1]) { before -= 1 }
+      let lineStart = before == 0 || bytes[before - 1] == 0x0a
+      let separator = before > 0 && (bytes[before - 1] == 0x3a || bytes[before - 1] == 0x3d)
+      let basic = before < start && before >= 5 && Array(bytes[(before - 5)..<before]) == Array("Basic".utf8)
+      var quoted = false
+      if start > 0, bytes[start - 1] == 0x22 || bytes[start - 1] == 0x27 {
+        var beforeQuote = start - 1
+        while beforeQuote > 0, isBlank(bytes[beforeQuote - 1]) { beforeQuote -= 1 }
+        quoted = beforeQuote > 0 && (bytes[beforeQuote - 1] == 0x3a || bytes[beforeQuote - 1] == 0x3d)
+      }
+      if lineStart || separator || basic || quoted { ends.append(start + 24) }
+    }
+    return ends
+  }
+
+  static func ends(_ bytes: [UInt8]) -> [Int] { bytes.withUnsafeBytes { Decoding.base64TriggerEnds(in: $0) } }
+
+  @Test func knownPlacesFire() {
+    let run = String(repeating: "QUJD", count: 6)  // 24 characters
+    for text in ["key: \(run)", "key=\"\(run)\"", "Authorization: Basic \(run)", "\(run)", "  \(run)\n", "a\n\t\(run)"] {
+      #expect(Self.ends(Array(text.utf8)) == Self.oracle(Array(text.utf8)), "\(text)")
+      #expect(!Self.ends(Array(text.utf8)).isEmpty, "\(text)")
+    }
+    for text in ["key \(run)", "x.\(run)", "Basicx \(run)", "key: \(run.dropLast())"] {
+      #expect(Self.ends(Array(text.utf8)).isEmpty, "\(text)")
+    }
+  }
+
+  @Test func randomTextAgreesWithTheOracle() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("ABCab01+/=:\"' \t\nBasicBasic ".utf8) + Array(repeating: UInt8(ascii: "Q"), count: 20)
+    for _ in 0..<3000 {
+      let length = Int.random(in: 0..<160, using: &generator)
+      let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+      #expect(Self.ends(bytes) == Self.oracle(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+    }
+  }
+}

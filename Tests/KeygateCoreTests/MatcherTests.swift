@@ -248,3 +248,60 @@ import Testing
     }
   }
 }
+
+/// A rule's `prefilter`: Hyperscan finds the looser pattern, PCRE2 confirms the rule's own.
+@Suite struct PrefilterTests {
+  static func ruleFile(prefilter: String) -> String {
+    """
+    version: 1
+    rules:
+      - id: piped-token
+        name: Piped token
+        provider: example
+        severity: high
+        description: An id, a pipe and a token.
+        remediation: Rotate it.
+        pattern: '\\b([0-9]{15,16}\\|[0-9A-Za-z_-]{27,40})(?:[^A-Za-z0-9_-]|$)'
+        prefilter: '\(prefilter)'
+        references: [https://example.com/docs]
+        examples:
+          - 'APP_TOKEN=${digits:16}|${urlsafe:32}'
+          - 'token: ${digits:15}|${urlsafe:40} # note'
+        negative_examples:
+          - 'a || b'
+    """
+  }
+
+  static func outcome(prefilter: String) throws -> RuleExampleTest.Outcome {
+    let set = try RuleSet.load([(path: "piped.yml", contents: ruleFile(prefilter: prefilter))])
+    return try RuleExampleTest(rules: CompiledRules(set)).run()
+  }
+
+  @Test func aPrefilterThatHoldsInEveryMatchFindsWhatThePatternFinds() throws {
+    let set = try RuleSet.load([(path: "piped.yml", contents: Self.ruleFile(prefilter: #"\b[0-9]{15,16}\|"#))])
+    #expect(set.rules.first?.prefilter == #"\b[0-9]{15,16}\|"#)
+    let compiled = try CompiledRules(set)
+    var matcher = try Matcher(rules: compiled)
+    let token = "4839201746" + "528391|" + "Xk9_pQ2mZ7" + "rT4vB8nL1c" + "W6yH3jD5sF0a"
+    let text = "x = 1\nAPP_TOKEN=\(token)\nif (a || b) {}\n"
+    let found = try Array(text.utf8).withUnsafeBytes { try matcher.matches(in: $0) }
+    #expect(found.map(\.secret) == [token])
+    #expect(found.first?.line == 2)
+    #expect(found.first?.column == 11)
+    #expect(try Self.outcome(prefilter: #"\b[0-9]{15,16}\|"#).failures.isEmpty)
+  }
+
+  @Test func aPrefilterThatMissesMatchesFailsTheRulesExamples() throws {
+    // Requires a letter after the pipe that the second example does not always have.
+    let outcome = try Self.outcome(prefilter: #"[0-9]{15}\|zzz"#)
+    #expect(!outcome.failures.isEmpty)
+  }
+
+  @Test func aPrefilterHyperscanRejectsIsAnErrorAtItsLine() throws {
+    #expect {
+      _ = try RuleSet.load([(path: "piped.yml", contents: Self.ruleFile(prefilter: #"(?<=x)\|"#))])
+    } throws: { error in
+      "\(error)".contains("piped.yml:10:") && "\(error)".contains("piped-token")
+    }
+  }
+}

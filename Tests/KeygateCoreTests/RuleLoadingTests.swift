@@ -15,7 +15,8 @@ import Testing
   }
 
   static let allKeys =
-    "id, name, provider, severity, confidence, description, remediation, pattern, case_insensitive, secret_group, "
+    "id, name, provider, severity, confidence, description, remediation, pattern, prefilter, case_insensitive, "
+    + "secret_group, "
     + "keywords, visible_prefixes, min_entropy, context, skip_paths, generic, references, examples, negative_examples"
 
   static let cases: [(fixture: String, message: String)] = [

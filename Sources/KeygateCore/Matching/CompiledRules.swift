@@ -33,7 +33,7 @@ public final class CompiledRules: Sendable {
   public init(_ ruleSet: RuleSet, cache: DatabaseCache? = nil) throws(ConfigError) {
     rules = ruleSet.rules
     guard !rules.isEmpty else { throw ConfigError(at: nil, "no rules to scan with") }
-    let ruleSpecs = rules.map { PatternSpec(expression: $0.pattern, caseInsensitive: $0.caseInsensitive) }
+    let ruleSpecs = rules.map { PatternSpec(expression: $0.prefilter ?? $0.pattern, caseInsensitive: $0.caseInsensitive) }
     let specs = ruleSpecs + Decoding.triggers.map(\.spec)
     let started = ContinuousClock.now
     if let cached = cache?.load(specs) {
@@ -83,7 +83,14 @@ public final class CompiledRules: Sendable {
     claimedPrefixes = Array(
       Set(rules.filter { !$0.isGeneric }.flatMap(\.visiblePrefixes).filter { $0.utf8.count >= 3 })
     ).map { Array($0.utf8) }
-    windows = database.widths.prefix(rules.count).map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
+    // A prefiltered rule's hit may end anywhere inside the full match: the window is the full
+    // pattern's width, on both sides of the hit.
+    var widths = Array(database.widths.prefix(rules.count))
+    for (index, rule) in rules.enumerated() where rule.prefilter != nil {
+      widths[index] = (try? PatternDatabase.width(of: PatternSpec(expression: rule.pattern, caseInsensitive: rule.caseInsensitive)))
+        ?? PatternWidth(minimum: 0, maximum: nil)
+    }
+    windows = widths.map { $0.maximum.map { max($0, 1) } ?? Self.unboundedWindow }
     largestGroupCount = (confirmers + checks.compactMap(\.context)).map(\.captureCount).max() ?? 0
   }
 }

@@ -45,7 +45,9 @@ public struct Matcher: ~Copyable {
   ) throws(RegexError) -> [RawMatch] {
     var triggered: [(encoding: String, end: Int)] = []
     var direct = try directMatches(in: content, triggered: &triggered)
-    guard !triggered.isEmpty, depth < Decoding.maximumDepth else { return direct }
+    guard depth < Decoding.maximumDepth else { return direct }
+    triggered += Decoding.base64TriggerEnds(in: content).map { ("base64", $0) }
+    guard !triggered.isEmpty else { return direct }
     var candidates: [Decoding.Candidate] = []
     var decodedUpTo = 0
     for trigger in triggered.sorted(by: { $0.end < $1.end }) where budget > 0 {

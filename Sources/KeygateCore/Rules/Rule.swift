@@ -12,6 +12,10 @@ public struct Rule: Sendable, Identifiable {
   public let remediation: String
   /// One pattern, read alike by Hyperscan (to find) and PCRE2 (to confirm and capture).
   public let pattern: String
+  /// A looser pattern Hyperscan finds instead of `pattern`, when `pattern` is slow for it (a
+  /// long look-back before a one-byte literal); PCRE2 still confirms `pattern` around each hit.
+  /// Every match of `pattern` must contain a match of the prefilter.
+  public let prefilter: String?
   public let caseInsensitive: Bool
   /// The capture group holding the secret; 0 is the whole match.
   public let secretGroup: Int
@@ -81,12 +85,21 @@ public struct Rule: Sendable, Identifiable {
 
     let patternNode = try syntax.required("pattern")
     pattern = try patternNode.string(ruleID: id)
+    let prefilterNode = syntax.fields["prefilter"]
+    prefilter = try prefilterNode?.string(ruleID: id)
     patternLocation = patternNode.location
     let regex: PCRE2Regex
     do {
       regex = try PCRE2Regex(pattern, caseInsensitive: caseInsensitive)
     } catch {
       throw patternNode.error("\(error)", ruleID: id)
+    }
+    if strictValidation, let prefilter, let prefilterNode {
+      do {
+        _ = try PatternDatabase.width(of: PatternSpec(expression: prefilter, caseInsensitive: caseInsensitive))
+      } catch {
+        throw prefilterNode.error("\(error)", ruleID: id)
+      }
     }
     if strictValidation {
       do {

@@ -2,7 +2,7 @@
 /// validation error can point at the line and column that caused it.
 struct RuleSyntax {
   static let keys = [
-    "id", "name", "provider", "severity", "confidence", "description", "remediation", "pattern",
+    "id", "name", "provider", "severity", "confidence", "description", "remediation", "pattern", "prefilter",
     "case_insensitive", "secret_group", "keywords", "visible_prefixes", "min_entropy", "context",
     "skip_paths", "generic", "references", "examples", "negative_examples",
   ]

@@ -105,13 +105,6 @@ public struct Scanner: Sendable {
   }
 
   private func scanRepository(_ repository: Repository, options: ScanOptions) throws(ScanError) -> ScanReport {
-    func phase(_ name: String) {
-      if ProcessInfo.processInfo.environment["KEYGATE_PHASES"] != nil {
-        FileHandle.standardError.write("\(ContinuousClock.now) \(name)\n".data(using: .utf8)!)
-      }
-    }
-    phase("start")
-    defer { phase("end") }
     let path = options.path
     let history: GitHistory
     let inventory: ObjectInventory
@@ -119,9 +112,7 @@ public struct Scanner: Sendable {
     do {
       head = try repository.headCommitID()
       history = try GitHistory(walking: repository)
-      phase("history")
       inventory = try repository.objectInventory()
-      phase("inventory")
     } catch {
       throw .repository(path: path, underlying: error)
     }
@@ -143,7 +134,6 @@ public struct Scanner: Sendable {
       inventory.blobs.map { BlobToScan(id: $0.id, path: nil, size: $0.size) }, treeGraph: treeGraph, options: options)
     statistics.bytes += scanned.bytes
     let blobMatches = scanned.matches
-    phase("scanned")
 
     // What could not be scanned: unreadable blobs, objects whose header cannot be read, and
     // blobs that reachable trees name but the database does not hold.
@@ -181,7 +171,6 @@ public struct Scanner: Sendable {
         if let path { pathOnly ? path : "\(path) (blob \(blob))" } else { "blob \(blob) (no reference reaches it)" }
       problems.append(ReadProblem(subject: subject, message: problem.message, isIncomplete: problem.isIncomplete))
     }
-    phase("traced")
     let stagedBlobs = repository.isBare ? [] : (try? repository.indexBlobIDs()) ?? []
 
     // Trace the blobs with findings back to the commits and paths that introduced them.
@@ -197,7 +186,6 @@ public struct Scanner: Sendable {
         of: blobMatches, appearances: traced.appearances, history: history, repository: repository)
     }
 
-    phase("provenance")
     // Uncommitted changes: staged content, and files that differ from the index or are untracked.
     var changedPaths = Set<String>()
     if !repository.isBare, let workDirectory = repository.workingDirectory {
