@@ -247,6 +247,9 @@ import Testing
     #expect(finding.path == "blob \(blob)")
     #expect(finding.commit == nil)
     #expect(Gate().verdict(for: report) == .fail)
+    let secret = try #require(report.secrets.first)
+    #expect(!secret.inWorkingTree)
+    #expect(secret.inHead == false)
   }
 
   @Test func aDeletedBranchStillInThePackIsReported() throws {

@@ -201,7 +201,7 @@ public struct Scanner: Sendable {
       }
     }
 
-    var inWorkingTree = Set(findings.filter { $0.source != .history }.map(\.fingerprint))
+    var inWorkingTree = Set(findings.filter { $0.source == .index || $0.source == .worktree }.map(\.fingerprint))
     var inHead = Set<String>()
     for location in headLocations {
       for match in blobMatches[location.blob] ?? [] {
