@@ -24,7 +24,10 @@ public struct TextReporter: Reporter {
       if let provenance = secret.provenance {
         let commits = "\(provenance.commitCount) commit\(provenance.commitCount == 1 ? "" : "s")"
         out += "  in history   \(commits)"
-        if !provenance.references.isEmpty {
+        if provenance.commitCount == 0, secret.findings.allSatisfy({ $0.source == .unreachable }) {
+          out += ": only in blobs no branch, tag or stash reaches (a deleted branch, rewritten history); "
+            + "still in this clone and in clones made before"
+        } else if !provenance.references.isEmpty {
           let shown = provenance.references.prefix(6).joined(separator: ", ")
           out += "; reachable from \(shown)\(provenance.references.count > 6 ? ", … (\(provenance.references.count) refs)" : "")"
         } else {
