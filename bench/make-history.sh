@@ -32,21 +32,9 @@
 set -euo pipefail
 
 prog=make-history.sh
-
-usage() {
-  sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//'
-}
-
-die() {
-  printf '%s: %s\n' "$prog" "$*" >&2
-  exit 1
-}
-
-usage_error() {
-  printf '%s: %s\n\n' "$prog" "$*" >&2
-  usage >&2
-  exit 64
-}
+usage_lines=4,11
+# shellcheck source=bench/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 is_uint() {
   [[ $1 =~ ^[0-9]+$ ]]

@@ -55,24 +55,10 @@
 set -euo pipefail
 
 prog=peers.sh
-here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
-root=$(dirname -- "$here")
+usage_lines=4,13
+# shellcheck source=bench/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 all_peers=(kingfisher gitleaks betterleaks)
-
-usage() {
-  sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'
-}
-
-die() {
-  printf '%s: %s\n' "$prog" "$*" >&2
-  exit 1
-}
-
-usage_error() {
-  printf '%s: %s\n\n' "$prog" "$*" >&2
-  usage >&2
-  exit 64
-}
 
 repos=()
 runs=5
@@ -162,34 +148,13 @@ command -v git >/dev/null 2>&1 || die "git is not installed"
 command -v python3 >/dev/null 2>&1 || die "python3 is not installed"
 
 # git (the floor's, and the one the peers start) runs without the user's or the system's configuration.
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+isolate_git
 
 for i in "${!repos[@]}"; do
-  repo=${repos[$i]}
-  [[ -d $repo ]] || die "'$repo' is not a directory"
-  git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || die "'$repo' is not a git repository"
-  repos[i]=$(cd -- "$repo" && pwd -P)
+  repos[i]=$(checked_repository "${repos[$i]}")
 done
 
-if [[ -z $keygate ]]; then
-  keygate=$root/.build/release/keygate
-  if [[ ! -x $keygate ]]; then
-    if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
-      PATH=$PATH:/opt/swift/usr/bin
-    fi
-    command -v swift >/dev/null 2>&1 || die "$keygate is missing and swift is not installed to build it"
-    printf '%s: %s is missing; building it (swift build -c release)\n' "$prog" "$keygate" >&2
-    (cd -- "$root" && swift build -c release) >&2 || die "swift build -c release failed"
-    [[ -x $keygate ]] || die "the build did not produce $keygate"
-  fi
-else
-  if [[ $keygate != */* ]]; then
-    keygate=$(command -v -- "$keygate") || die "keygate '$keygate' not found in PATH"
-  fi
-  [[ -f $keygate && -x $keygate ]] || die "keygate '$keygate' is not an executable file"
-  keygate=$(cd -- "$(dirname -- "$keygate")" && pwd -P)/$(basename -- "$keygate")
-fi
+resolve_keygate
 
 mkdir -p -- "$root/bench/work"
 results=$root/bench/work/results.jsonl
@@ -204,10 +169,7 @@ keygate_run=$keygate
 cp -- "$keygate" "$tmp/keygate" 2>/dev/null && chmod +x -- "$tmp/keygate" &&
   "$tmp/keygate" --version >/dev/null 2>&1 && keygate_run=$tmp/keygate
 
-project_rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ $project_rev != unknown ]] && [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
-  project_rev=$project_rev-dirty
-fi
+project_rev=$(project_revision)
 
 # ---------------------------------------------------------------- the peers' binaries
 

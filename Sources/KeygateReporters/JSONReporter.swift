@@ -7,11 +7,7 @@ public struct JSONReporter: Reporter {
 
   public func render(_ report: ScanReport, context: ReportContext) -> String {
     let document = Document(report: report, context: context)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // Every value is a string, number, boolean or null: encoding cannot fail.
-    let data = try! encoder.encode(document)
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return JSONDocument.text(document)
   }
 
   struct Document: Encodable {

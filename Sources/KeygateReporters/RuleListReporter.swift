@@ -71,9 +71,6 @@ public struct RuleListReporter: Sendable {
           skipPaths: $0.skipPaths.map(\.pattern), references: $0.references, examples: $0.examples,
           negativeExamples: $0.negativeExamples, definedAt: $0.location.description)
       })
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // Strings, numbers and arrays only: encoding cannot fail.
-    return String(decoding: try! encoder.encode(document), as: UTF8.self) + "\n"
+    return JSONDocument.text(document)
   }
 }

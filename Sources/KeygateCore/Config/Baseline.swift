@@ -83,13 +83,10 @@ public struct Baseline: Sendable {
       let created: String
       let findings: [Entry]
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let document = Document(
-      version: Self.formatVersion, created: ISO8601.format(seconds: Int64(created.timeIntervalSince1970), offsetMinutes: 0),
-      findings: entries)
-    // Strings and null only: encoding cannot fail.
-    return String(decoding: try! encoder.encode(document), as: UTF8.self) + "\n"
+    return JSONDocument.text(
+      Document(
+        version: Self.formatVersion,
+        created: ISO8601.format(seconds: Int64(created.timeIntervalSince1970), offsetMinutes: 0), findings: entries))
   }
 
   /// Reads a baseline file.
