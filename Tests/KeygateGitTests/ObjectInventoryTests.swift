@@ -1,5 +1,5 @@
 import Foundation
-import KeygateGit
+@testable import KeygateGit
 import KeygateTestSupport
 import Testing
 
@@ -98,6 +98,47 @@ import Testing
     let directory = repo.path + "/.git/objects/pack"
     return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".idx") }.map {
       directory + "/" + $0
+    }
+  }
+}
+
+/// Pack files are read by keygate's own code: damaged ones must never crash it.
+@Suite struct PackLayoutDamageTests {
+  @Test func damagedPackFilesAreRefusedOrReadNeverCrash() throws {
+    let repo = try ObjectInventoryTests().historyWithDeltas()
+    try repo.git(["gc", "-q"])
+    let directory = repo.path + "/.git/objects/pack"
+    let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".idx") })
+    let index = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+    let pack = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name.replacingOccurrences(of: ".idx", with: ".pack")))
+    #expect(PackLayout(indexPath: directory + "/" + name) != nil)
+
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-pack-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    var generator = SystemRandomNumberGenerator()
+    for round in 0..<300 {
+      var damagedIndex = [UInt8](index)
+      var damagedPack = [UInt8](pack)
+      switch round % 4 {
+      case 0: damagedIndex = Array(damagedIndex.prefix(Int.random(in: 0..<damagedIndex.count, using: &generator)))
+      case 1: damagedPack = Array(damagedPack.prefix(Int.random(in: 0..<damagedPack.count, using: &generator)))
+      default:
+        for _ in 0..<Int.random(in: 1...8, using: &generator) {
+          if Bool.random(using: &generator) {
+            damagedIndex[Int.random(in: 0..<damagedIndex.count, using: &generator)] = .random(in: 0...255, using: &generator)
+          } else {
+            damagedPack[Int.random(in: 0..<damagedPack.count, using: &generator)] = .random(in: 0...255, using: &generator)
+          }
+        }
+      }
+      let base = scratch.appendingPathComponent("pack-\(round)").path
+      try Data(damagedIndex).write(to: URL(fileURLWithPath: base + ".idx"))
+      try Data(damagedPack).write(to: URL(fileURLWithPath: base + ".pack"))
+      // Either refused (nil: libgit2 then reads the objects) or read with every entry in bounds.
+      if let layout = PackLayout(indexPath: base + ".idx") {
+        #expect(layout.entries.count <= index.count / 28)
+      }
     }
   }
 }

@@ -73,6 +73,9 @@ struct GitHistory {
     return paths.sorted()
   }
 
+  /// How deep tracing follows nested trees; real paths are far shallower.
+  static let maximumTreeDepth = 4096
+
   /// Where flagged blobs appear in history.
   struct Trace {
     /// By blob: each path it is found at, and the first commit (its index in `commits`, in
@@ -98,9 +101,16 @@ struct GitHistory {
   ) -> Trace {
     var problems: [ReadProblem] = []
     var memo: [ObjectID: [(path: String, blob: ObjectID)]] = [:]
-    func flaggedPaths(in tree: ObjectID) -> [(path: String, blob: ObjectID)] {
+    func flaggedPaths(in tree: ObjectID, depth: Int = 0) -> [(path: String, blob: ObjectID)] {
       if let cached = memo[tree] { return cached }
       guard mayHold(tree) else { return [] }
+      // Deeper than any real path (a crafted repository): said, not followed.
+      guard depth < Self.maximumTreeDepth else {
+        problems.append(
+          ReadProblem(
+            subject: "tree \(tree)", message: "trees nested more than \(Self.maximumTreeDepth) deep: not traced further"))
+        return []
+      }
       var result: [(path: String, blob: ObjectID)] = []
       do {
         try repository.visitTree(tree) { kind, id, name in
@@ -108,7 +118,7 @@ struct GitHistory {
           case .file where flagged.contains(id), .symlink where flagged.contains(id):
             result.append((String(decoding: name, as: UTF8.self), id))
           case .tree:
-            let below = flaggedPaths(in: id)
+            let below = flaggedPaths(in: id, depth: depth + 1)
             if !below.isEmpty {
               let prefix = String(decoding: name, as: UTF8.self) + "/"
               result += below.map { (prefix + $0.path, $0.blob) }

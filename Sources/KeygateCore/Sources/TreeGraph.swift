@@ -82,7 +82,7 @@ final class TreeGraph: Sendable {
     var state = [State](repeating: .unknown, count: children.count)
     func holds(_ tree: Int, depth: Int) -> Bool {
       // Deeper than any real path: assumed to hold one, so tracing reads it.
-      guard depth < 4096 else { return true }
+      guard depth < GitHistory.maximumTreeDepth else { return true }
       switch state[tree] {
       case .yes: return true
       case .no, .visiting: return false  // a cycle only in a corrupt database
