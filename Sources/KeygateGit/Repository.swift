@@ -85,3 +85,30 @@ extension Repository {
   /// The corresponding C function is `git_repository_is_shallow`.
   public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
 }
+
+extension Repository {
+  /// True for a partial clone (`git clone --filter=…`): objects the filter left out were never
+  /// fetched, and a promisor remote is configured to fetch them on demand.
+  /// The corresponding C functions are `git_repository_config_snapshot` and
+  /// `git_config_foreach_match`.
+  public var isPartialClone: Bool {
+    var config: OpaquePointer?
+    guard git_repository_config_snapshot(&config, pointer) == 0 else { return false }
+    defer { git_config_free(config) }
+    final class Found { var any = false }
+    let found = Found()
+    _ = withExtendedLifetime(found) {
+      git_config_foreach_match(
+        config, #"^(extensions\.partialclone|remote\..*\.promisor)$"#,
+        { entry, payload in
+          guard let entry, let payload, let value = entry.pointee.value else { return 0 }
+          let text = String(cString: value).lowercased()
+          if !text.isEmpty, text != "false", text != "0", text != "no", text != "off" {
+            Unmanaged<Found>.fromOpaque(payload).takeUnretainedValue().any = true
+          }
+          return 0
+        }, Unmanaged.passUnretained(found).toOpaque())
+    }
+    return found.any
+  }
+}

@@ -101,6 +101,25 @@ import Testing
     #expect((target["note"] as? String)?.hasPrefix("shallow clone: history stops after the 2 commits fetched") == true)
   }
 
+  @Test func aPartialCloneIsIncompleteAndSaysWhy() throws {
+    let repo = try TemporaryGitRepository()
+    try repo.git(["config", "uploadpack.allowFilter", "true"])
+    try repo.commit("One", files: ["a.txt": "1\n"])
+    try repo.commit("Two", files: ["b.txt": "2\n"])
+    let clone = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-partial-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: clone) }
+    _ = try run(
+      "/usr/bin/git", ["clone", "-q", "--no-checkout", "--filter=blob:none", "file://\(repo.path)", clone],
+      environment: TemporaryGitRepository.environment)
+    let result = try KeygateBinary.run(["scan", clone, "-f", "json"])
+    #expect(result.status == 2)
+    let report = try ScanCommandTests.json(result.stdout)
+    let target = try #require(report["target"] as? [String: Any])
+    #expect((target["note"] as? String)?.contains("partial clone (git clone --filter)") == true)
+    let errors = try #require(report["errors"] as? [[String: Any]])
+    #expect(Set(errors.compactMap { ($0["subject"] as? String)?.components(separatedBy: " ").first }) == ["a.txt", "b.txt"])
+  }
+
   @Test func aLinkedWorktreeIsScannedWithItsRepositorysHistory() throws {
     let repo = try TemporaryGitRepository()
     try repo.commit("Key", files: ["a.env": "KEY=\(TestKeys.openAIProject(seed: 121))\n"])

@@ -610,6 +610,11 @@ public struct Scanner: Sendable {
   static func repositoryNote(_ repository: Repository, commits: Int) -> String? {
     var parts: [String] = []
     if repository.isBare { parts.append("bare repository: history only, no working tree") }
+    if repository.isPartialClone {
+      parts.append(
+        "partial clone (git clone --filter): objects the filter left out were never fetched and cannot be scanned; "
+          + "clone without --filter for a complete audit")
+    }
     if repository.isShallow {
       parts.append(
         "shallow clone: history stops after the \(commits) commit\(commits == 1 ? "" : "s") fetched; "
