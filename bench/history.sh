@@ -36,29 +36,12 @@ runs=5
 keygate=""
 extra=()
 while (($# > 0)); do
+  common_option "$@"
+  if ((consumed > 0)); then
+    shift "$consumed"
+    continue
+  fi
   case $1 in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --runs)
-      (($# >= 2)) || usage_error "--runs needs a value"
-      runs=$2
-      shift 2
-      ;;
-    --runs=*)
-      runs=${1#*=}
-      shift
-      ;;
-    --keygate)
-      (($# >= 2)) || usage_error "--keygate needs a path"
-      keygate=$2
-      shift 2
-      ;;
-    --keygate=*)
-      keygate=${1#*=}
-      shift
-      ;;
     --)
       shift
       extra=("$@")
@@ -76,10 +59,7 @@ while (($# > 0)); do
 done
 
 [[ -n $repo ]] || usage_error "missing REPO"
-if [[ ! $runs =~ ^[0-9]+$ ]] || ((10#$runs < 1)); then
-  usage_error "--runs needs a positive integer, not '$runs'"
-fi
-runs=$((10#$runs))
+check_runs
 
 command -v git >/dev/null 2>&1 || die "git is not installed"
 command -v python3 >/dev/null 2>&1 || die "python3 is not installed"

@@ -65,3 +65,36 @@ project_revision() {
   fi
   printf '%s\n' "$revision"
 }
+
+# The options every timing script takes: -h/--help, --runs N, --keygate PATH (also as
+# --opt=value). Sets `consumed` to how many arguments it took (0: not one of these).
+common_option() {
+  consumed=1
+  case $1 in
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    --runs)
+      (($# >= 2)) || usage_error "--runs needs a value"
+      runs=$2
+      consumed=2
+      ;;
+    --runs=*) runs=${1#*=} ;;
+    --keygate)
+      (($# >= 2)) || usage_error "--keygate needs a path"
+      keygate=$2
+      consumed=2
+      ;;
+    --keygate=*) keygate=${1#*=} ;;
+    *) consumed=0 ;;
+  esac
+}
+
+# Dies unless `runs` is a positive integer; normalises it (no leading zeros).
+check_runs() {
+  if [[ ! $runs =~ ^[0-9]+$ ]] || ((10#$runs < 1)); then
+    usage_error "--runs needs a positive integer, not '$runs'"
+  fi
+  runs=$((10#$runs))
+}

@@ -67,29 +67,12 @@ only=""
 only_given=0
 extra=()
 while (($# > 0)); do
+  common_option "$@"
+  if ((consumed > 0)); then
+    shift "$consumed"
+    continue
+  fi
   case $1 in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --runs)
-      (($# >= 2)) || usage_error "--runs needs a value"
-      runs=$2
-      shift 2
-      ;;
-    --runs=*)
-      runs=${1#*=}
-      shift
-      ;;
-    --keygate)
-      (($# >= 2)) || usage_error "--keygate needs a path"
-      keygate=$2
-      shift 2
-      ;;
-    --keygate=*)
-      keygate=${1#*=}
-      shift
-      ;;
     --only)
       (($# >= 2)) || usage_error "--only needs a list"
       only=$2
@@ -117,10 +100,7 @@ while (($# > 0)); do
 done
 
 ((${#repos[@]} > 0)) || usage_error "missing REPO"
-if [[ ! $runs =~ ^[0-9]+$ ]] || ((10#$runs < 1)); then
-  usage_error "--runs needs a positive integer, not '$runs'"
-fi
-runs=$((10#$runs))
+check_runs
 
 peers=()
 if ((only_given)); then

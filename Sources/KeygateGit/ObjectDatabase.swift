@@ -7,17 +7,27 @@ extension Repository {
   /// - Throws: `GitError` when the object is missing, corrupt, or not a blob.
   /// The corresponding C function is `git_odb_read`.
   public func withBlobContents<R>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) -> R) throws(GitError) -> R {
+    try withObjectContents(id, type: GIT_OBJECT_BLOB, named: "blob", body)
+  }
+
+  /// Reads an object of `type` straight from the object database and passes its raw contents
+  /// to `body`; the bytes are valid only during `body`.
+  /// - Throws: `GitError` when the object is missing, corrupt, or of another type (`named` says
+  ///   which was expected), or what `body` throws.
+  /// The corresponding C function is `git_odb_read`.
+  func withObjectContents<R>(
+    _ id: ObjectID, type: git_object_t, named: String, _ body: (UnsafeRawBufferPointer) throws(GitError) -> R
+  ) throws(GitError) -> R {
     let odb = try odb()
     var object: OpaquePointer?
     try id.withGitOID { oid throws(GitError) in
       try check(git_odb_read(&object, odb, oid), function: "git_odb_read")
     }
     defer { git_odb_object_free(object) }
-    guard git_odb_object_type(object) == GIT_OBJECT_BLOB else {
-      throw GitError(code: -1, message: "object \(id) is not a blob", function: "git_odb_read")
+    guard git_odb_object_type(object) == type else {
+      throw GitError(code: -1, message: "object \(id) is not a \(named)", function: "git_odb_read")
     }
-    let size = git_odb_object_size(object)
-    return body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: size))
+    return try body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
   }
 }
 

@@ -78,39 +78,31 @@ extension Repository {
   public func visitTree(
     _ id: ObjectID, _ visit: (TreeEntry.Kind, ObjectID, UnsafeRawBufferPointer) -> Void
   ) throws(GitError) {
-    let odb = try odb()
-    var object: OpaquePointer?
-    try id.withGitOID { oid throws(GitError) in
-      try check(git_odb_read(&object, odb, oid), function: "git_odb_read")
-    }
-    defer { git_odb_object_free(object) }
-    guard git_odb_object_type(object) == GIT_OBJECT_TREE else {
-      throw GitError(code: -1, message: "object \(id) is not a tree", function: "git_odb_read")
-    }
-    let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
-    // Each entry: the mode in octal ASCII, a space, the name, a NUL, the 20-byte id.
-    var at = 0
-    while at < bytes.count {
-      var mode = 0
-      while at < bytes.count, bytes[at] != 0x20 {
-        mode = mode << 3 | Int(bytes[at] &- 0x30) & 7
-        at += 1
+    try withObjectContents(id, type: GIT_OBJECT_TREE, named: "tree") { bytes throws(GitError) in
+      // Each entry: the mode in octal ASCII, a space, the name, a NUL, the 20-byte id.
+      var at = 0
+      while at < bytes.count {
+        var mode = 0
+        while at < bytes.count, bytes[at] != 0x20 {
+          mode = mode << 3 | Int(bytes[at] &- 0x30) & 7
+          at += 1
+        }
+        let nameStart = at + 1
+        var nameEnd = nameStart
+        while nameEnd < bytes.count, bytes[nameEnd] != 0 { nameEnd += 1 }
+        guard nameEnd + 21 <= bytes.count else {
+          throw GitError(code: -1, message: "tree \(id) is truncated", function: "visitTree")
+        }
+        let kind: TreeEntry.Kind
+        switch mode & 0o170000 {
+        case 0o040000: kind = .tree
+        case 0o120000: kind = .symlink
+        case 0o160000: kind = .submodule
+        default: kind = .file
+        }
+        visit(kind, ObjectID(bytes: bytes, at: nameEnd + 1), UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
+        at = nameEnd + 21
       }
-      let nameStart = at + 1
-      var nameEnd = nameStart
-      while nameEnd < bytes.count, bytes[nameEnd] != 0 { nameEnd += 1 }
-      guard nameEnd + 21 <= bytes.count else {
-        throw GitError(code: -1, message: "tree \(id) is truncated", function: "visitTree")
-      }
-      let kind: TreeEntry.Kind
-      switch mode & 0o170000 {
-      case 0o040000: kind = .tree
-      case 0o120000: kind = .symlink
-      case 0o160000: kind = .submodule
-      default: kind = .file
-      }
-      visit(kind, ObjectID(bytes: bytes, at: nameEnd + 1), UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
-      at = nameEnd + 21
     }
   }
 }

@@ -72,6 +72,16 @@ import Testing
 
 /// Git LFS pointers and shallow clones are named in the report.
 @Suite struct RepositoryShapeTests {
+  /// A `git clone` of `repo` over file:// (so that --depth and --filter apply) into a new
+  /// temporary folder, which the caller removes.
+  static func clone(_ repo: TemporaryGitRepository, _ options: [String]) throws -> String {
+    let clone = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-clone-\(UUID().uuidString)").path
+    _ = try run(
+      "/usr/bin/git", ["clone", "-q"] + options + ["file://\(repo.path)", clone],
+      environment: TemporaryGitRepository.environment)
+    return clone
+  }
+
   @Test func anLFSPointerIsListedAsSkipped() throws {
     let repo = try TemporaryGitRepository()
     let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + String(repeating: "ab", count: 32)
@@ -90,11 +100,8 @@ import Testing
     try repo.commit("One", files: ["a.txt": "1\n"])
     try repo.commit("Two", files: ["a.txt": "2\n"])
     try repo.commit("Three", files: ["a.txt": "3\n"])
-    let clone = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-shallow-\(UUID().uuidString)").path
+    let clone = try Self.clone(repo, ["--depth", "2"])
     defer { try? FileManager.default.removeItem(atPath: clone) }
-    _ = try run(
-      "/usr/bin/git", ["clone", "-q", "--depth", "2", "file://\(repo.path)", clone],
-      environment: TemporaryGitRepository.environment)
     let result = try KeygateBinary.run(["scan", clone, "-f", "json"])
     #expect(result.status == 0)
     let target = try #require(try ScanCommandTests.json(result.stdout)["target"] as? [String: Any])
@@ -106,11 +113,8 @@ import Testing
     try repo.git(["config", "uploadpack.allowFilter", "true"])
     try repo.commit("One", files: ["a.txt": "1\n"])
     try repo.commit("Two", files: ["b.txt": "2\n"])
-    let clone = FileManager.default.temporaryDirectory.appendingPathComponent("keygate-partial-\(UUID().uuidString)").path
+    let clone = try Self.clone(repo, ["--no-checkout", "--filter=blob:none"])
     defer { try? FileManager.default.removeItem(atPath: clone) }
-    _ = try run(
-      "/usr/bin/git", ["clone", "-q", "--no-checkout", "--filter=blob:none", "file://\(repo.path)", clone],
-      environment: TemporaryGitRepository.environment)
     let result = try KeygateBinary.run(["scan", clone, "-f", "json"])
     #expect(result.status == 2)
     let report = try ScanCommandTests.json(result.stdout)
