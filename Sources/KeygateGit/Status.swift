@@ -74,3 +74,23 @@ extension Repository {
     return ids
   }
 }
+
+extension Repository {
+  /// The paths of the files the index tracks, regular files and symbolic links, without
+  /// submodules, with their staged blobs; in index (path) order.
+  /// - Throws: `GitError` when the index cannot be read.
+  /// The corresponding C functions are `git_repository_index` and `git_index_get_byindex`.
+  public func indexEntries() throws(GitError) -> [(path: String, blob: ObjectID, isSymlink: Bool)] {
+    var index: OpaquePointer?
+    try check(git_repository_index(&index, pointer), function: "git_repository_index")
+    defer { git_index_free(index) }
+    var entries: [(path: String, blob: ObjectID, isSymlink: Bool)] = []
+    for position in 0..<git_index_entrycount(index) {
+      guard let entry = git_index_get_byindex(index, position)?.pointee, let path = entry.path else { continue }
+      let mode = entry.mode & 0o170000
+      guard mode == 0o100000 || mode == 0o120000 else { continue }  // leave submodules (0o160000) out
+      entries.append((String(decodingCString: path), ObjectID(entry.id), mode == 0o120000))
+    }
+    return entries
+  }
+}

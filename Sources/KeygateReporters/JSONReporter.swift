@@ -116,6 +116,30 @@ public struct JSONReporter: Reporter {
       let inWorkingTree: Bool
       let remediation: String
       let history: History?
+      let inventory: Inventory?
+
+      /// The inventory entry the secret is (provider and last four characters), and what to do.
+      struct Inventory: Encodable {
+        let name: String
+        let owner: String
+        let environment: String?
+        let status: String
+        let usedBy: [String]
+        /// `rotate-now` for an active or rotating key, `clean-up` for a revoked one.
+        let action: String
+        enum CodingKeys: String, CodingKey {
+          case name, owner, environment, status, usedBy = "used_by", action
+        }
+        func encode(to encoder: any Encoder) throws {
+          var container = encoder.container(keyedBy: CodingKeys.self)
+          try container.encode(name, forKey: .name)
+          try container.encode(owner, forKey: .owner)
+          try container.encode(environment, forKey: .environment)
+          try container.encode(status, forKey: .status)
+          try container.encode(usedBy, forKey: .usedBy)
+          try container.encode(action, forKey: .action)
+        }
+      }
 
       /// Where history holds the secret: every commit counted, the oldest listed, and the
       /// references that still reach it.
@@ -130,7 +154,7 @@ public struct JSONReporter: Reporter {
 
       enum CodingKeys: String, CodingKey {
         case fingerprint, redacted, ruleID = "rule_id", severity, locations, introducedBy = "introduced_by",
-          inHead = "in_head", inWorkingTree = "in_working_tree", remediation, history
+          inHead = "in_head", inWorkingTree = "in_working_tree", remediation, history, inventory
       }
 
       func encode(to encoder: any Encoder) throws {
@@ -145,11 +169,78 @@ public struct JSONReporter: Reporter {
         try container.encode(inWorkingTree, forKey: .inWorkingTree)
         try container.encode(remediation, forKey: .remediation)
         try container.encodeIfPresent(history, forKey: .history)
+        try container.encodeIfPresent(inventory, forKey: .inventory)
       }
     }
     struct Problem: Encodable {
       let subject: String
       let message: String
+    }
+    struct Violation: Encodable {
+      let ruleID: String
+      let kind = "policy"
+      let level: String
+      let severity: String
+      let message: String
+      let path: String
+      let line: Int
+      let column: Int
+      let subject: String?
+      let suppression: String?
+      init(_ violation: PolicyViolation, suppression: String? = nil) {
+        ruleID = violation.ruleID
+        level = violation.level.rawValue
+        severity = violation.severity.rawValue
+        message = violation.message
+        path = violation.path
+        line = violation.line
+        column = violation.column
+        subject = violation.subject
+        self.suppression = suppression
+      }
+      enum CodingKeys: String, CodingKey {
+        case ruleID = "rule_id", kind, level, severity, message, path, line, column, subject, suppression
+      }
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ruleID, forKey: .ruleID)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(level, forKey: .level)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(message, forKey: .message)
+        try container.encode(path, forKey: .path)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(subject, forKey: .subject)
+        try container.encodeIfPresent(suppression, forKey: .suppression)
+      }
+    }
+    /// What the policy gate checked and found; absent when it did not run.
+    struct Policy: Encodable {
+      let config: String?
+      let inventory: String?
+      let asOf: String
+      let files: Int
+      let checks: [String]
+      let errors: Int
+      let warnings: Int
+      let violations: [Violation]
+      let suppressed: [Violation]
+      enum CodingKeys: String, CodingKey {
+        case config, inventory, asOf = "as_of", files, checks, errors, warnings, violations, suppressed
+      }
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(config, forKey: .config)
+        try container.encode(inventory, forKey: .inventory)
+        try container.encode(asOf, forKey: .asOf)
+        try container.encode(files, forKey: .files)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(violations, forKey: .violations)
+        try container.encode(suppressed, forKey: .suppressed)
+      }
     }
 
     let tool = Tool()
@@ -166,6 +257,7 @@ public struct JSONReporter: Reporter {
     let errors: [Problem]
     /// What was left out on purpose (submodules, symbolic links, nested repositories).
     let skipped: [Problem]
+    let policy: Policy?
 
     init(report: ScanReport, context: ReportContext) {
       verdict = context.verdict.rawValue
@@ -192,7 +284,19 @@ public struct JSONReporter: Reporter {
           inWorkingTree: $0.inWorkingTree, remediation: $0.remediation,
           history: $0.provenance.map {
             Secret.History(commitCount: $0.commitCount, commits: $0.commits, references: $0.references)
+          },
+          inventory: report.policy?.links[$0.fingerprint].map {
+            Secret.Inventory(
+              name: $0.name, owner: $0.owner, environment: $0.environment, status: $0.status.rawValue, usedBy: $0.usedBy,
+              action: $0.status == .revoked ? "clean-up" : "rotate-now")
           })
+      }
+      policy = report.policy.map { policy in
+        Policy(
+          config: policy.configPath, inventory: policy.inventoryPath, asOf: policy.asOf.description, files: policy.files,
+          checks: policy.checks, errors: policy.errors.count, warnings: policy.warnings.count,
+          violations: policy.violations.map { Violation($0) },
+          suppressed: policy.suppressed.map { Violation($0.violation, suppression: $0.reason) })
       }
       errors = report.problems.filter(\.isIncomplete).map { Problem(subject: $0.subject, message: $0.message) }
       skipped = report.problems.filter { !$0.isIncomplete }.map { Problem(subject: $0.subject, message: $0.message) }

@@ -39,6 +39,15 @@ public struct TextReporter: Reporter {
       if let inHead = secret.inHead { live.append("HEAD: \(inHead ? "yes" : "no")") }
       live.append("working tree: \(secret.inWorkingTree ? "yes" : "no")")
       out += "  still in     \(live.joined(separator: ", "))\n"
+      if let link = report.policy?.links[secret.fingerprint] {
+        out += "  inventory    \(link.name) (owner \(link.owner)\(link.environment.map { ", environment \($0)" } ?? ""), "
+          + "status \(link.status.rawValue))\n"
+        if link.status == .revoked {
+          out += "               revoked: lower urgency, but clean it from the code\n"
+        } else {
+          out += style.red("               rotate now") + (link.usedBy.isEmpty ? "" : ": roll out the new key to \(link.usedBy.joined(separator: ", "))") + "\n"
+        }
+      }
       out += "  found at\n"
       for finding in secret.findings {
         let encoded = finding.encodings.isEmpty ? "" : ", inside \(finding.encodings.joined(separator: " inside "))"
@@ -46,6 +55,8 @@ public struct TextReporter: Reporter {
       }
       out += wrap(secret.remediation, width: context.width, indent: "               ", first: "  what to do  ") + "\n\n"
     }
+
+    if let policy = report.policy { out += policySection(policy, context: context, style: style) }
 
     let errors = report.problems.filter(\.isIncomplete)
     let skipped = report.problems.filter { !$0.isIncomplete }
@@ -66,6 +77,9 @@ public struct TextReporter: Reporter {
   }
 
   private func header(_ report: ScanReport) -> String {
+    if report.rules.isEmpty, report.policy != nil {
+      return "keygate \(KeygateVersion.current): checked the policy of \(report.target.path) (no secret scan)"
+    }
     let statistics = report.statistics
     let scope: String
     switch report.target.mode {
@@ -106,14 +120,44 @@ public struct TextReporter: Reporter {
     }
   }
 
+  /// The policy checks: what was checked, then each violation with what to change.
+  private func policySection(_ policy: PolicyOutcome, context: ReportContext, style: Style) -> String {
+    var sources: [String] = []
+    if let config = policy.configPath { sources.append(config) }
+    if let inventory = policy.inventoryPath { sources.append("inventory \(inventory)") }
+    let errors = policy.errors.count
+    let warnings = policy.warnings.count
+    var out = style.bold(
+      "Policy (\(sources.joined(separator: ", ")), as of \(policy.asOf), \(policy.files) files): "
+        + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")") + "\n"
+    for violation in policy.violations {
+      let label = violation.level == .error ? violation.severity.rawValue.uppercased() : "WARNING"
+      let tag = violation.level == .error ? style.severity(label, violation.severity) : style.dim(label)
+      out += "\(tag)  \(violation.ruleID)  \(violation.path):\(violation.line):\(violation.column)\n"
+      out += wrap(violation.message, width: context.width, indent: "  ", first: "  ") + "\n"
+    }
+    if !policy.suppressed.isEmpty {
+      out += style.dim("Suppressed: \(policy.suppressed.count) policy violation(s) by keygate:allow comments; listed in --format json.") + "\n"
+    }
+    return out + "\n"
+  }
+
   private func verdictLine(_ report: ScanReport, context: ReportContext, style: inout Style) -> String {
     let failing = report.findings.filter { $0.severity >= context.threshold }
     let secrets = Set(failing.map(\.fingerprint)).count
+    let violations = Gate(threshold: context.threshold).failingViolations(report).count
+    let warnings = report.policy?.warnings.count ?? 0
+    let warned = warnings > 0 ? " \(warnings) policy warning\(warnings == 1 ? "" : "s") (not failing)." : ""
     switch context.verdict {
     case .pass:
       let below = report.findings.count - failing.count
+      let checked = report.policy == nil ? "no secrets found" : "no secrets found, no policy violations"
       return style.green("PASS")
-        + (below > 0 ? ": \(below) finding\(below == 1 ? "" : "s") below the \(context.threshold.rawValue) threshold.\n" : ": no secrets found.\n")
+        + (below > 0 ? ": \(below) finding\(below == 1 ? "" : "s") below the \(context.threshold.rawValue) threshold." : ": \(checked).")
+        + warned + "\n"
+    case .fail where failing.isEmpty:
+      return style.red("FAIL") + ": \(violations) policy violation\(violations == 1 ? "" : "s") (listed above; each says what to change)."
+        + warned + "\n"
     case .incomplete:
       return style.red("INCOMPLETE") + ": no secrets found, but part of the input could not be read (listed above); "
         + "this is not a pass. Fix access to those objects or files and scan again.\n"
@@ -126,7 +170,9 @@ public struct TextReporter: Reporter {
         (git filter-repo) only tidies up afterwards.
         """
       return style.red("FAIL") + ": \(secrets) secret\(secrets == 1 ? "" : "s") in \(failing.count) "
-        + "location\(failing.count == 1 ? "" : "s")\(report.isIncomplete ? " (and part of the input could not be read)" : "").\n"
+        + "location\(failing.count == 1 ? "" : "s")"
+        + (violations > 0 ? " and \(violations) policy violation\(violations == 1 ? "" : "s")" : "")
+        + "\(report.isIncomplete ? " (and part of the input could not be read)" : "").\n"
         + wrap(advice, width: context.width, indent: "") + "\n"
     }
   }

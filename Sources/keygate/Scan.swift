@@ -26,12 +26,20 @@ struct Scan: ParsableCommand {
       as a plain directory. Secrets are redacted in every output (prefix and last four \
       characters, plus a SHA-256 fingerprint) unless --show-secrets is given.
 
-      Configuration: keygate.yaml (or .keygate.yaml) in the scanned folder chooses rules and \
-      allowlists; .keygateignore there lists accepted secrets by fingerprint; a `keygate:allow` \
-      comment on a line suppresses findings on it. Suppressed findings are counted and listed \
-      in every report, never dropped.
+      Configuration: keygate.yaml (or .keygate.yaml, keygate.json) in the scanned folder chooses \
+      rules and allowlists; .keygateignore there lists accepted secrets by fingerprint; a \
+      `keygate:allow` comment on a line suppresses findings on it. Suppressed findings are \
+      counted and listed in every report, never dropped.
 
-      Exit codes: 0 pass; 1 secrets found at or above --fail-on; 2 keygate could not do its job \
+      Policy gate: when a keygate.yaml is present, the scan also checks the project's policy \
+      against its files as they stand (the working tree; the staged lines with --staged): \
+      models used per environment against `allowed_models` and `max_cost_tier`, the key \
+      inventory's naming, rotation age and completeness, keys or key variables in client-side \
+      code, keys hard-coded in code and config, and one key shared by two environments. Errors \
+      fail the gate (at or above --fail-on); warnings are reported only. --policy-only skips \
+      the secret scan; --secrets-only skips the policy.
+
+      Exit codes: 0 pass; 1 secrets or policy errors at or above --fail-on; 2 keygate could not do its job \
       (including: part of the input could not be read and nothing was found); 64 usage error.
       """)
 

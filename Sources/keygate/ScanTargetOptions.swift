@@ -50,12 +50,25 @@ struct ScanTargetOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "No progress line and no summary on standard error; errors are still printed.")
   var quiet = false
 
+  @Flag(help: "Only the policy checks of keygate.yaml (models, inventory, naming, rotation, exposure): no secret scan.")
+  var policyOnly = false
+
+  @Flag(help: "Only the secret scan, even when a keygate.yaml defines policies.")
+  var secretsOnly = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Compute key ages, rotation and expiry as of this day (YYYY-MM-DD) instead of today, for reproducible runs.",
+      valueName: "date"))
+  var asOf: CalendarDay?
+
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) {
       throw ValidationError("--jobs must be between 1 and 256.")
     }
     let scopes = [since != nil, range != nil, ci, staged].filter { $0 }.count
     if scopes > 1 { throw ValidationError("--since, --range, --ci and --staged choose what to scan: give one of them.") }
+    if policyOnly && secretsOnly { throw ValidationError("--policy-only and --secrets-only exclude each other: give one.") }
     if let range, CommitRange(parsing: range) == nil || !range.contains("..") {
       throw ValidationError("--range expects A..B (or A.. for A..HEAD), e.g. --range origin/main..HEAD.")
     }
@@ -66,6 +79,8 @@ struct ScanTargetOptions: ParsableArguments {
     request.configPath = config
     request.rulePaths = selection.rulePaths
     request.noBuiltin = selection.noBuiltin
+    request.secretsOnly = secretsOnly
+    request.asOf = asOf
     return request
   }
 
@@ -79,6 +94,20 @@ struct ScanTargetOptions: ParsableArguments {
       Terminal.diagnose("\(error)")
       throw ExitStatus.couldNotRun
     }
+    if policyOnly && setup.policy == nil {
+      Terminal.diagnose(
+        "--policy-only: no policy to check: there is no keygate.yaml in \(path) (or `policy.enabled` is false); "
+          + "give one with --config FILE")
+      throw ExitStatus.couldNotRun
+    }
+    var report = policyOnly ? ScanReport.policyOnly(path: path) : try secretScan(setup)
+    if let policy = setup.policy {
+      report = policy.review(report, stagedOnly: staged, configPath: setup.config.path)
+    }
+    return report
+  }
+
+  private func secretScan(_ setup: ScanSetup) throws -> ScanReport {
     var options = ScanOptions(path: path)
     options.verifyObjectHashes = verifyObjects
     options.stagedOnly = staged
@@ -108,4 +137,8 @@ struct ScanTargetOptions: ParsableArguments {
       throw ExitStatus.couldNotRun
     }
   }
+}
+
+extension CalendarDay: ExpressibleByArgument {
+  public init?(argument: String) { self.init(argument) }
 }

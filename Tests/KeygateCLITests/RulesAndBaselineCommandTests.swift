@@ -293,7 +293,8 @@ import Testing
     #expect(
       result.stderr
         == "keygate: \(folder.path)/keygate.yaml:2:1: error: at the top level: unknown key `allowlists`; "
-        + "expected one of version, rules, allowlist, rule_allowlists, baseline\n")
+        + "expected one of version, rules, allowlist, rule_allowlists, baseline, environments, allowed_models, "
+        + "max_cost_tier, model_catalogs, inventory, naming, rotation, client_paths, policy\n")
   }
 
   @Test func keygateYAMLDisablingAnUnknownRuleExitsTwo() throws {

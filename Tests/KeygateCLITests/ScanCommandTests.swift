@@ -206,7 +206,7 @@ import Testing
   @Test func helpExplainsTheExitCodes() throws {
     let result = try KeygateBinary.run(["scan", "--help"])
     #expect(result.status == 0)
-    #expect(result.stdout.contains("Exit codes: 0 pass; 1 secrets found"))
+    #expect(result.stdout.contains("Exit codes: 0 pass; 1 secrets or policy errors at or above --fail-on"))
     #expect(result.stdout.contains("--show-secrets"))
   }
 

@@ -147,7 +147,8 @@ import Testing
     #expect(
       message
         == "\(path):2:1: error: at the top level: unknown key `allowlists`; "
-        + "expected one of version, rules, allowlist, rule_allowlists, baseline")
+        + "expected one of version, rules, allowlist, rule_allowlists, baseline, environments, allowed_models, "
+        + "max_cost_tier, model_catalogs, inventory, naming, rotation, client_paths, policy")
   }
 
   @Test func unknownNestedKeysAreErrorsAtTheKey() throws {

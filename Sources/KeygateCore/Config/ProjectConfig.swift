@@ -16,6 +16,8 @@ import Foundation
 ///   jwt: {paths: ['**/fixtures/**']}
 /// baseline: .keygate-baseline.json
 /// ```
+///
+/// and the policy sections (`environments`, `inventory`, `naming`, …), read by ``PolicyConfig``.
 public struct ProjectConfig: Sendable {
   /// The file it was read from; nil for the defaults.
   public let path: String?
@@ -27,10 +29,12 @@ public struct ProjectConfig: Sendable {
   public let ruleAllowlists: [(id: String, location: SourceLocation, allowlist: Allowlist)]
   /// The baseline file, resolved against the config file's folder.
   public let baselinePath: String?
+  /// Environments, models, the key inventory, naming and rotation: what the policy gate checks.
+  public let policy: PolicyConfig
 
   /// The names keygate looks for in the scanned folder, in order.
-  public static let fileNames = ["keygate.yaml", "keygate.yml", ".keygate.yaml", ".keygate.yml"]
-  static let keys = ["version", "rules", "allowlist", "rule_allowlists", "baseline"]
+  public static let fileNames = ["keygate.yaml", "keygate.yml", "keygate.json", ".keygate.yaml", ".keygate.yml", ".keygate.json"]
+  static let keys = ["version", "rules", "allowlist", "rule_allowlists", "baseline"] + PolicyConfig.keys
   static let ruleKeys = ["builtin", "paths", "disable"]
 
   /// No file: the built-in rules, nothing allowed.
@@ -42,6 +46,7 @@ public struct ProjectConfig: Sendable {
     allowlist = Allowlist()
     ruleAllowlists = []
     baselinePath = nil
+    policy = PolicyConfig()
   }
 
   /// The config file in `folder`, if there is one.
@@ -96,6 +101,7 @@ public struct ProjectConfig: Sendable {
     }
     self.ruleAllowlists = ruleAllowlists
     baselinePath = try top["baseline"].map { node throws(ConfigError) in resolve(try node.string()) }
+    policy = try PolicyConfig(top, resolve: resolve)
     if !useBuiltin && rulePaths.isEmpty {
       throw (top["rules"] ?? root).error("`builtin: false` with no `paths` leaves no rules to scan with")
     }

@@ -6,6 +6,8 @@ public struct ScanSetup: Sendable {
   public let config: ProjectConfig
   public let rules: CompiledRules
   public let suppression: Suppression
+  /// The policy checks, when keygate.yaml is present and they are not switched off.
+  public let policy: PolicyEngine?
 
   /// What the command line says; each value overrides or adds to keygate.yaml.
   public struct Request: Sendable {
@@ -21,6 +23,10 @@ public struct ScanSetup: Sendable {
     public var baselinePath: String?
     /// Leave the baseline out even when keygate.yaml names one (for `baseline create`).
     public var ignoreBaseline = false
+    /// `--secrets-only`: no policy checks even with a keygate.yaml.
+    public var secretsOnly = false
+    /// `--as-of`: the day rotation ages and expiry are computed against (default: today, UTC).
+    public var asOf: CalendarDay?
 
     public init(targetPath: String) { self.targetPath = targetPath }
   }
@@ -56,5 +62,35 @@ public struct ScanSetup: Sendable {
       baseline = try Baseline.load(path: path)
     }
     suppression = Suppression(rules: ruleSet.rules, config: config, ignoreFile: ignoreFile, baseline: baseline)
+    policy = try Self.policyEngine(config: config, request: request)
+  }
+
+  /// The policy engine for the configuration `request` names or the target holds, without
+  /// the rules (for `keygate inventory`); nil when there is no keygate.yaml or its checks are off.
+  public static func policyEngine(_ request: Request) throws(ConfigError) -> PolicyEngine? {
+    let folder = FileContent.kind(at: request.targetPath) == .directory ? request.targetPath : nil
+    let config: ProjectConfig
+    if let path = request.configPath {
+      config = try ProjectConfig.load(path: path)
+    } else if let folder, let found = ProjectConfig.discover(in: folder) {
+      config = try ProjectConfig.load(path: found)
+    } else {
+      return nil
+    }
+    return try policyEngine(config: config, request: request)
+  }
+
+  /// The policy engine for `config`, or nil when there is no keygate.yaml or its checks are off.
+  static func policyEngine(config: ProjectConfig, request: Request) throws(ConfigError) -> PolicyEngine? {
+    guard config.path != nil, config.policy.enabled, !request.secretsOnly else { return nil }
+    var catalog = try ModelCatalog.builtin()
+    if !config.policy.modelCatalogPaths.isEmpty {
+      catalog = catalog.adding(try ModelCatalog.load(paths: config.policy.modelCatalogPaths))
+    }
+    let inventory = try config.policy.inventoryPath.map { path throws(ConfigError) in try KeyInventory.load(path: path) }
+    let root = FileContent.kind(at: request.targetPath) == .directory
+      ? request.targetPath : (request.targetPath as NSString).deletingLastPathComponent
+    return PolicyEngine(
+      config: config.policy, catalog: catalog, inventory: inventory, today: request.asOf ?? .today(), root: root)
   }
 }

@@ -61,7 +61,8 @@ public struct Finding: Sendable, Hashable {
   public let ruleID: String
   public let ruleName: String
   public let provider: String
-  public let severity: Severity
+  /// The rule's severity, unless the policy gate changed it (a leaked key the inventory lists).
+  public internal(set) var severity: Severity
   public let source: FindingSource
   /// Path relative to the scanned root, with `/` separators.
   public private(set) var path: String

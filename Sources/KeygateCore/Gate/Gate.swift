@@ -20,8 +20,14 @@ public struct Gate: Sendable {
     report.findings.filter { $0.severity >= threshold }
   }
 
+  /// The policy violations that fail the gate: errors at or above the threshold (warnings are
+  /// reported, never failing).
+  public func failingViolations(_ report: ScanReport) -> [PolicyViolation] {
+    report.policy?.violations.filter { $0.level == .error && $0.severity >= threshold } ?? []
+  }
+
   public func verdict(for report: ScanReport) -> Verdict {
-    if !failing(report).isEmpty { return .fail }
+    if !failing(report).isEmpty || !failingViolations(report).isEmpty { return .fail }
     return report.isIncomplete ? .incomplete : .pass
   }
 }

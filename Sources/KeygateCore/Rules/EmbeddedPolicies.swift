@@ -5,6 +5,594 @@
 enum EmbeddedPolicies {
   static let files: [(path: String, contents: String)] = [
     (
+      "policies/models/anthropic.yaml",
+      ####"""
+# Anthropic Claude models, for the `policy.allowed-models` check (format: FORMAT.md).
+#
+# The id is keygate's canonical name: the API's undated name where one exists, else the dated
+# id without its date. Dated API ids (`claude-3-5-sonnet-20241022`) are snapshots; `-latest`
+# and `-0` names are aliases. Any `<id>-YYYYMMDD` and Vertex AI's `<id>@YYYYMMDD` resolve too.
+# cost_tier: list price per million input tokens, low < $1, medium $1 to < $5, high $5 to < $20.
+version: 1
+models:
+  - id: claude-3-haiku
+    provider: anthropic
+    family: claude-3-haiku
+    cost_tier: low
+    snapshots: [claude-3-haiku-20240307]
+  - id: claude-3-sonnet
+    provider: anthropic
+    family: claude-3-sonnet
+    cost_tier: medium
+    snapshots: [claude-3-sonnet-20240229]
+    deprecated: true
+  - id: claude-3-opus
+    provider: anthropic
+    family: claude-3-opus
+    cost_tier: high
+    aliases: [claude-3-opus-latest]
+    snapshots: [claude-3-opus-20240229]
+    deprecated: true
+  - id: claude-3-5-sonnet
+    provider: anthropic
+    family: claude-3.5-sonnet
+    cost_tier: medium
+    aliases: [claude-3-5-sonnet-latest, claude-3-5-sonnet-v2]   # v2: Vertex AI's name for 20241022
+    snapshots: [claude-3-5-sonnet-20240620, claude-3-5-sonnet-20241022]
+    deprecated: true
+  - id: claude-3-5-haiku
+    provider: anthropic
+    family: claude-3.5-haiku
+    cost_tier: low
+    aliases: [claude-3-5-haiku-latest]
+    snapshots: [claude-3-5-haiku-20241022]
+  - id: claude-3-7-sonnet
+    provider: anthropic
+    family: claude-3.7-sonnet
+    cost_tier: medium
+    aliases: [claude-3-7-sonnet-latest]
+    snapshots: [claude-3-7-sonnet-20250219]
+  - id: claude-sonnet-4
+    provider: anthropic
+    family: claude-sonnet-4
+    cost_tier: medium
+    aliases: [claude-sonnet-4-0]
+    snapshots: [claude-sonnet-4-20250514]
+  - id: claude-opus-4
+    provider: anthropic
+    family: claude-opus-4
+    cost_tier: high
+    aliases: [claude-opus-4-0]
+    snapshots: [claude-opus-4-20250514]
+  - id: claude-opus-4-1
+    provider: anthropic
+    family: claude-opus-4.1
+    cost_tier: high
+    snapshots: [claude-opus-4-1-20250805]
+  - id: claude-sonnet-4-5
+    provider: anthropic
+    family: claude-sonnet-4.5
+    cost_tier: medium
+    snapshots: [claude-sonnet-4-5-20250929]
+  - id: claude-haiku-4-5
+    provider: anthropic
+    family: claude-haiku-4.5
+    cost_tier: medium
+    snapshots: [claude-haiku-4-5-20251001]
+  - id: claude-opus-4-5
+    provider: anthropic
+    family: claude-opus-4.5
+    cost_tier: high
+    snapshots: [claude-opus-4-5-20251101]
+  # Legacy, retired from the API.
+  - id: claude-2.1
+    provider: anthropic
+    family: claude-2
+    cost_tier: high
+    deprecated: true
+  - id: claude-2.0
+    provider: anthropic
+    family: claude-2
+    cost_tier: high
+    deprecated: true
+  - id: claude-instant-1.2
+    provider: anthropic
+    family: claude-instant
+    cost_tier: low
+    deprecated: true
+
+"""####
+    ),
+    (
+      "policies/models/google.yaml",
+      ####"""
+# Google Gemini models (Gemini API and Vertex AI), for the `policy.allowed-models` check
+# (format: FORMAT.md). `models/gemini-2.5-flash` (the Gemini API's resource name) resolves too.
+# Numbered versions (`-001`) and dated previews are snapshots of the stable model.
+# cost_tier: list price per million input tokens, low < $1, medium $1 to < $5.
+version: 1
+models:
+  - id: gemini-3-pro-preview
+    provider: google
+    family: gemini-3-pro
+    cost_tier: medium
+  - id: gemini-2.5-pro
+    provider: google
+    family: gemini-2.5-pro
+    cost_tier: medium
+    snapshots: [gemini-2.5-pro-preview-03-25, gemini-2.5-pro-preview-05-06, gemini-2.5-pro-preview-06-05]
+  - id: gemini-2.5-flash
+    provider: google
+    family: gemini-2.5-flash
+    cost_tier: low
+    snapshots: [gemini-2.5-flash-preview-04-17, gemini-2.5-flash-preview-05-20]
+  - id: gemini-2.5-flash-lite
+    provider: google
+    family: gemini-2.5-flash
+    cost_tier: low
+    snapshots: [gemini-2.5-flash-lite-preview-06-17]
+  - id: gemini-2.0-flash
+    provider: google
+    family: gemini-2.0-flash
+    cost_tier: low
+    snapshots: [gemini-2.0-flash-001]
+    deprecated: true
+  - id: gemini-2.0-flash-lite
+    provider: google
+    family: gemini-2.0-flash
+    cost_tier: low
+    snapshots: [gemini-2.0-flash-lite-001]
+    deprecated: true
+  - id: gemini-1.5-pro
+    provider: google
+    family: gemini-1.5-pro
+    cost_tier: medium
+    aliases: [gemini-1.5-pro-latest]
+    snapshots: [gemini-1.5-pro-001, gemini-1.5-pro-002]
+    deprecated: true
+  - id: gemini-1.5-flash
+    provider: google
+    family: gemini-1.5-flash
+    cost_tier: low
+    aliases: [gemini-1.5-flash-latest]
+    snapshots: [gemini-1.5-flash-001, gemini-1.5-flash-002]
+    deprecated: true
+  - id: gemini-1.5-flash-8b
+    provider: google
+    family: gemini-1.5-flash
+    cost_tier: low
+    aliases: [gemini-1.5-flash-8b-latest]
+    snapshots: [gemini-1.5-flash-8b-001]
+    deprecated: true
+  - id: gemini-embedding-001
+    provider: google
+    family: embedding
+    cost_tier: low
+  - id: text-embedding-004
+    provider: google
+    family: embedding
+    cost_tier: low
+
+"""####
+    ),
+    (
+      "policies/models/mistral.yaml",
+      ####"""
+# Mistral AI models, for the `policy.allowed-models` check (format: FORMAT.md).
+# Mistral's versions are `-YYMM` (`mistral-large-2411`): any `<id>-NNNN` resolves to the id.
+# cost_tier: list price per million input tokens, low < $1, medium $1 to < $5.
+version: 1
+models:
+  - id: mistral-large
+    provider: mistral
+    family: mistral-large
+    cost_tier: medium
+    aliases: [mistral-large-latest]
+    snapshots: [mistral-large-2407, mistral-large-2411]
+  - id: mistral-medium
+    provider: mistral
+    family: mistral-medium
+    cost_tier: low
+    aliases: [mistral-medium-latest]
+    snapshots: [mistral-medium-2505, mistral-medium-2508]
+  - id: mistral-small
+    provider: mistral
+    family: mistral-small
+    cost_tier: low
+    aliases: [mistral-small-latest]
+    snapshots: [mistral-small-2501, mistral-small-2503, mistral-small-2506]
+  - id: codestral
+    provider: mistral
+    family: codestral
+    cost_tier: low
+    aliases: [codestral-latest]
+    snapshots: [codestral-2501, codestral-2508]
+  - id: ministral-8b
+    provider: mistral
+    family: ministral
+    cost_tier: low
+    aliases: [ministral-8b-latest]
+    snapshots: [ministral-8b-2410]
+  - id: ministral-3b
+    provider: mistral
+    family: ministral
+    cost_tier: low
+    aliases: [ministral-3b-latest]
+    snapshots: [ministral-3b-2410]
+  - id: open-mistral-nemo
+    provider: mistral
+    family: mistral-nemo
+    cost_tier: low
+    snapshots: [open-mistral-nemo-2407]
+  - id: pixtral-large
+    provider: mistral
+    family: pixtral
+    cost_tier: medium
+    aliases: [pixtral-large-latest]
+    snapshots: [pixtral-large-2411]
+  - id: magistral-medium
+    provider: mistral
+    family: magistral
+    cost_tier: medium
+    aliases: [magistral-medium-latest]
+  - id: mistral-embed
+    provider: mistral
+    family: embedding
+    cost_tier: low
+
+"""####
+    ),
+    (
+      "policies/models/openai.yaml",
+      ####"""
+# OpenAI models, for the `policy.allowed-models` check (format: FORMAT.md in this folder).
+#
+# cost_tier is the list price per million input tokens (text tokens for audio models):
+# low < $1, medium $1 to < $5, high $5 to < $20, premium ≥ $20 or output ≥ $100.
+# Models not priced per token (images, speech, transcription, moderation) are placed by
+# judgement against their peers; FORMAT.md explains the tiers.
+version: 1
+models:
+  # -------------------------------------------------------------------------------------------
+  # GPT-3.5
+  # -------------------------------------------------------------------------------------------
+  - id: gpt-3.5-turbo
+    provider: openai
+    family: gpt-3.5-turbo
+    cost_tier: low
+    aliases: [gpt-35-turbo]   # the Azure OpenAI spelling
+    snapshots: [gpt-3.5-turbo-0125, gpt-3.5-turbo-1106, gpt-3.5-turbo-0613, gpt-3.5-turbo-0301]
+    description: Legacy chat model; gpt-4o-mini or gpt-4.1-nano are cheaper and stronger.
+  - id: gpt-3.5-turbo-16k
+    provider: openai
+    family: gpt-3.5-turbo
+    cost_tier: medium
+    aliases: [gpt-35-turbo-16k]
+    snapshots: [gpt-3.5-turbo-16k-0613]
+    deprecated: true
+  - id: gpt-3.5-turbo-instruct
+    provider: openai
+    family: gpt-3.5-turbo
+    cost_tier: medium
+    aliases: [gpt-35-turbo-instruct]
+    snapshots: [gpt-3.5-turbo-instruct-0914]
+    description: Legacy Completions-API model.
+
+  # -------------------------------------------------------------------------------------------
+  # GPT-4, GPT-4 Turbo
+  # -------------------------------------------------------------------------------------------
+  - id: gpt-4
+    provider: openai
+    family: gpt-4
+    cost_tier: premium
+    snapshots: [gpt-4-0613, gpt-4-0314]
+    description: The original GPT-4 ($30 per million input tokens).
+  - id: gpt-4-32k
+    provider: openai
+    family: gpt-4
+    cost_tier: premium
+    snapshots: [gpt-4-32k-0613, gpt-4-32k-0314]
+    deprecated: true
+  - id: gpt-4-turbo
+    provider: openai
+    family: gpt-4-turbo
+    cost_tier: high
+    snapshots: [gpt-4-turbo-2024-04-09]
+  - id: gpt-4-turbo-preview
+    provider: openai
+    family: gpt-4-turbo
+    cost_tier: high
+    snapshots: [gpt-4-0125-preview, gpt-4-1106-preview]
+  - id: gpt-4-vision-preview
+    provider: openai
+    family: gpt-4-turbo
+    cost_tier: high
+    snapshots: [gpt-4-1106-vision-preview]
+    deprecated: true
+
+  # -------------------------------------------------------------------------------------------
+  # GPT-4o, GPT-4o mini
+  # -------------------------------------------------------------------------------------------
+  - id: gpt-4o
+    provider: openai
+    family: gpt-4o
+    cost_tier: medium
+    snapshots: [gpt-4o-2024-05-13, gpt-4o-2024-08-06, gpt-4o-2024-11-20]
+  - id: chatgpt-4o-latest
+    provider: openai
+    family: gpt-4o
+    cost_tier: high
+    description: The GPT-4o version used in ChatGPT, updated without notice; not the same model as gpt-4o.
+  - id: gpt-4o-mini
+    provider: openai
+    family: gpt-4o-mini
+    cost_tier: low
+    snapshots: [gpt-4o-mini-2024-07-18]
+  - id: gpt-4o-search-preview
+    provider: openai
+    family: gpt-4o
+    cost_tier: medium
+    snapshots: [gpt-4o-search-preview-2025-03-11]
+  - id: gpt-4o-mini-search-preview
+    provider: openai
+    family: gpt-4o-mini
+    cost_tier: low
+    snapshots: [gpt-4o-mini-search-preview-2025-03-11]
+
+  # -------------------------------------------------------------------------------------------
+  # GPT-4.1, GPT-4.5
+  # -------------------------------------------------------------------------------------------
+  - id: gpt-4.1
+    provider: openai
+    family: gpt-4.1
+    cost_tier: medium
+    snapshots: [gpt-4.1-2025-04-14]
+  - id: gpt-4.1-mini
+    provider: openai
+    family: gpt-4.1
+    cost_tier: low
+    snapshots: [gpt-4.1-mini-2025-04-14]
+  - id: gpt-4.1-nano
+    provider: openai
+    family: gpt-4.1
+    cost_tier: low
+    snapshots: [gpt-4.1-nano-2025-04-14]
+  - id: gpt-4.5-preview
+    provider: openai
+    family: gpt-4.5
+    cost_tier: premium
+    snapshots: [gpt-4.5-preview-2025-02-27]
+    deprecated: true
+    description: Research preview ($75 per million input tokens), removed from the API in 2025.
+
+  # -------------------------------------------------------------------------------------------
+  # Reasoning models: o1, o3, o4-mini
+  # -------------------------------------------------------------------------------------------
+  - id: o1
+    provider: openai
+    family: o1
+    cost_tier: high
+    snapshots: [o1-2024-12-17]
+  - id: o1-preview
+    provider: openai
+    family: o1
+    cost_tier: high
+    snapshots: [o1-preview-2024-09-12]
+    deprecated: true
+  - id: o1-mini
+    provider: openai
+    family: o1
+    cost_tier: medium
+    snapshots: [o1-mini-2024-09-12]
+    deprecated: true
+  - id: o1-pro
+    provider: openai
+    family: o1
+    cost_tier: premium
+    snapshots: [o1-pro-2025-03-19]
+  - id: o3
+    provider: openai
+    family: o3
+    cost_tier: medium
+    snapshots: [o3-2025-04-16]
+  - id: o3-mini
+    provider: openai
+    family: o3
+    cost_tier: medium
+    snapshots: [o3-mini-2025-01-31]
+  - id: o3-pro
+    provider: openai
+    family: o3
+    cost_tier: premium
+    snapshots: [o3-pro-2025-06-10]
+  - id: o3-deep-research
+    provider: openai
+    family: o3
+    cost_tier: high
+    snapshots: [o3-deep-research-2025-06-26]
+  - id: o4-mini
+    provider: openai
+    family: o4-mini
+    cost_tier: medium
+    snapshots: [o4-mini-2025-04-16]
+  - id: o4-mini-deep-research
+    provider: openai
+    family: o4-mini
+    cost_tier: medium
+    snapshots: [o4-mini-deep-research-2025-06-26]
+  - id: codex-mini-latest
+    provider: openai
+    family: codex
+    cost_tier: medium
+  - id: computer-use-preview
+    provider: openai
+    family: computer-use
+    cost_tier: medium
+    snapshots: [computer-use-preview-2025-03-11]
+
+  # -------------------------------------------------------------------------------------------
+  # GPT-5
+  # -------------------------------------------------------------------------------------------
+  - id: gpt-5
+    provider: openai
+    family: gpt-5
+    cost_tier: medium
+    snapshots: [gpt-5-2025-08-07]
+  - id: gpt-5-mini
+    provider: openai
+    family: gpt-5
+    cost_tier: low
+    snapshots: [gpt-5-mini-2025-08-07]
+  - id: gpt-5-nano
+    provider: openai
+    family: gpt-5
+    cost_tier: low
+    snapshots: [gpt-5-nano-2025-08-07]
+  - id: gpt-5-chat-latest
+    provider: openai
+    family: gpt-5
+    cost_tier: medium
+    description: The GPT-5 version used in ChatGPT, updated without notice.
+  - id: gpt-5-codex
+    provider: openai
+    family: gpt-5
+    cost_tier: medium
+  - id: gpt-5-pro
+    provider: openai
+    family: gpt-5
+    cost_tier: premium
+    description: $120 per million output tokens.
+
+  # -------------------------------------------------------------------------------------------
+  # Realtime and audio
+  # -------------------------------------------------------------------------------------------
+  - id: gpt-realtime
+    provider: openai
+    family: gpt-realtime
+    cost_tier: medium
+    snapshots: [gpt-realtime-2025-08-28]
+  - id: gpt-realtime-mini
+    provider: openai
+    family: gpt-realtime
+    cost_tier: low
+    snapshots: [gpt-realtime-mini-2025-10-06]
+  - id: gpt-4o-realtime-preview
+    provider: openai
+    family: gpt-4o
+    cost_tier: high
+    snapshots: [gpt-4o-realtime-preview-2024-10-01, gpt-4o-realtime-preview-2024-12-17, gpt-4o-realtime-preview-2025-06-03]
+  - id: gpt-4o-mini-realtime-preview
+    provider: openai
+    family: gpt-4o-mini
+    cost_tier: low
+    snapshots: [gpt-4o-mini-realtime-preview-2024-12-17]
+  - id: gpt-audio
+    provider: openai
+    family: gpt-audio
+    cost_tier: medium
+    snapshots: [gpt-audio-2025-08-28]
+  - id: gpt-4o-audio-preview
+    provider: openai
+    family: gpt-4o
+    cost_tier: medium
+    snapshots: [gpt-4o-audio-preview-2024-10-01, gpt-4o-audio-preview-2024-12-17, gpt-4o-audio-preview-2025-06-03]
+  - id: gpt-4o-mini-audio-preview
+    provider: openai
+    family: gpt-4o-mini
+    cost_tier: low
+    snapshots: [gpt-4o-mini-audio-preview-2024-12-17]
+  - id: gpt-4o-transcribe
+    provider: openai
+    family: transcribe
+    cost_tier: medium
+  - id: gpt-4o-mini-transcribe
+    provider: openai
+    family: transcribe
+    cost_tier: medium
+  - id: whisper-1
+    provider: openai
+    family: whisper
+    cost_tier: low
+    description: Speech to text, priced per minute of audio.
+  - id: gpt-4o-mini-tts
+    provider: openai
+    family: tts
+    cost_tier: low
+  - id: tts-1
+    provider: openai
+    family: tts
+    cost_tier: medium
+    snapshots: [tts-1-1106]
+    description: Text to speech, priced per character.
+  - id: tts-1-hd
+    provider: openai
+    family: tts
+    cost_tier: high
+    snapshots: [tts-1-hd-1106]
+    description: Text to speech, twice the price of tts-1.
+
+  # -------------------------------------------------------------------------------------------
+  # Embeddings
+  # -------------------------------------------------------------------------------------------
+  - id: text-embedding-3-small
+    provider: openai
+    family: embedding
+    cost_tier: low
+  - id: text-embedding-3-large
+    provider: openai
+    family: embedding
+    cost_tier: low
+  - id: text-embedding-ada-002
+    provider: openai
+    family: embedding
+    cost_tier: low
+
+  # -------------------------------------------------------------------------------------------
+  # Images
+  # -------------------------------------------------------------------------------------------
+  - id: dall-e-2
+    provider: openai
+    family: dall-e
+    cost_tier: low
+  - id: dall-e-3
+    provider: openai
+    family: dall-e
+    cost_tier: medium
+  - id: gpt-image-1
+    provider: openai
+    family: gpt-image
+    cost_tier: high
+    description: Image generation priced per token ($40 per million image output tokens).
+
+  # -------------------------------------------------------------------------------------------
+  # Moderation (free) and legacy base models
+  # -------------------------------------------------------------------------------------------
+  - id: omni-moderation-latest
+    provider: openai
+    family: moderation
+    cost_tier: low
+    snapshots: [omni-moderation-2024-09-26]
+  - id: text-moderation-latest
+    provider: openai
+    family: moderation
+    cost_tier: low
+    snapshots: [text-moderation-007]
+  - id: text-moderation-stable
+    provider: openai
+    family: moderation
+    cost_tier: low
+  - id: babbage-002
+    provider: openai
+    family: gpt-base
+    cost_tier: low
+  - id: davinci-002
+    provider: openai
+    family: gpt-base
+    cost_tier: medium
+
+"""####
+    ),
+    (
       "policies/rules/ai-providers.yml",
       ####"""
 # API keys of AI and LLM providers (OpenAI has its own file, openai.yml).
@@ -8852,6 +9440,495 @@ rules:
       - 'next_token: ${b64:40}'
       - 'credentials: aws-credentials-prod-01'
       - 'secretName: tls-secret-2'
+
+"""####
+    ),
+    (
+      "policies/schema/keygate.schema.json",
+      ####"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://keygate.dev/schema/keygate.schema.json",
+  "title": "keygate configuration (keygate.yaml)",
+  "description": "Project configuration for keygate: which secret rules run, what is allowed, and the key and model policy (environments, allowed models, key inventory, naming, rotation). Every key is optional except `version`; unknown keys are errors. Relative paths are resolved against the folder of this file.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["version"],
+  "properties": {
+    "version": {
+      "description": "Configuration format version. Required; write `version: 1` (the only version this keygate reads).",
+      "type": "integer",
+      "const": 1,
+      "examples": [1]
+    },
+    "rules": {
+      "description": "Which secret-detection rules run: the built-in ones, your own rule files, minus the ones you disable.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "builtin": {
+          "description": "Keep the rules built into keygate (default true). With `false`, list your own rule files in `paths`: there must be some rules to scan with.",
+          "type": "boolean",
+          "default": true
+        },
+        "paths": {
+          "description": "More rule files (`.yml`, `.yaml`, `.json`) or folders of them, relative to this file. The format is described in policies/rules/FORMAT.md.",
+          "type": "array",
+          "items": { "$ref": "#/$defs/path" },
+          "examples": [["security/keygate-rules"]]
+        },
+        "disable": {
+          "description": "Ids of rules that do not run (see `keygate rules list`). An unknown id is an error.",
+          "type": "array",
+          "items": { "$ref": "#/$defs/ruleId" },
+          "examples": [["generic-secret-assignment"]]
+        }
+      }
+    },
+    "allowlist": {
+      "$ref": "#/$defs/allowlist",
+      "description": "What is not a secret, for every rule: findings in these paths, or whose secret matches a pattern or contains a stopword, are suppressed (and still listed as suppressed in every report)."
+    },
+    "rule_allowlists": {
+      "description": "Allowlists for one rule each: the key is a rule id (see `keygate rules list`), the value has the same keys as `allowlist` and applies to that rule only.",
+      "type": "object",
+      "additionalProperties": false,
+      "patternProperties": {
+        "^[a-z0-9][a-z0-9._-]*$": { "$ref": "#/$defs/allowlist" }
+      },
+      "examples": [{ "jwt": { "paths": ["**/fixtures/**"] } }]
+    },
+    "baseline": {
+      "description": "A baseline file made with `keygate baseline create`, relative to this file (same as `--baseline`): findings it lists are accepted, only new ones fail.",
+      "type": "string",
+      "minLength": 1,
+      "examples": [".keygate-baseline.json"]
+    },
+    "environments": {
+      "description": "Deployment environments, by name (letters, digits, `_`, `-`). Each one says which files belong to it and which models and cost tier keys used there may use. A file belongs to the first environment whose `paths` match it.",
+      "type": "object",
+      "additionalProperties": false,
+      "patternProperties": {
+        "^[A-Za-z0-9][A-Za-z0-9_-]*$": { "$ref": "#/$defs/environment" }
+      },
+      "examples": [
+        {
+          "prod": {
+            "paths": ["deploy/prod/**", "config/production.*", ".env.production"],
+            "allowed_models": ["gpt-4o-mini", "text-embedding-3-small"],
+            "max_cost_tier": "medium"
+          }
+        }
+      ]
+    },
+    "allowed_models": {
+      "description": "Models that files in no environment may use. A catalog id also allows its dated snapshots (`gpt-4o` allows `gpt-4o-2024-08-06`). Leave it out to allow any model the catalog knows (up to `max_cost_tier`).",
+      "type": "array",
+      "items": { "$ref": "#/$defs/model" },
+      "examples": [["gpt-4o-mini", "text-embedding-3-small"]]
+    },
+    "max_cost_tier": {
+      "$ref": "#/$defs/costTier",
+      "description": "The most expensive cost tier (from the model catalog) that files in no environment may use: low, medium, high or premium."
+    },
+    "model_catalogs": {
+      "description": "More model catalog files or folders of them, relative to this file, besides the built-in catalog (format: policies/models/FORMAT.md). Use them for private or fine-tuned models.",
+      "type": "array",
+      "items": { "$ref": "#/$defs/path" },
+      "examples": [["security/models.yaml"]]
+    },
+    "inventory": {
+      "description": "The key inventory file, relative to this file: the project's keys, owners, environments and rotation dates (schema: keys.schema.json).",
+      "type": "string",
+      "minLength": 1,
+      "examples": ["keys.yaml"]
+    },
+    "naming": {
+      "description": "Naming conventions for key names in the inventory, as regular expressions that must match the whole name.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "service": {
+          "description": "The name of a service key (`kind: service`). Named groups are checked: `yy` and `mm` against the year and month of `created`, `env` against the key's `environment` (case-insensitive).",
+          "type": "string",
+          "minLength": 1,
+          "default": "^(?<yy>\\d{2})-(?<mm>\\d{2})-(?<customer>[A-Za-z0-9]+)-(?<project>[A-Za-z0-9]+)-(?<env>Prod|Staging)$",
+          "examples": ["^(?<yy>\\d{2})-(?<mm>\\d{2})-(?<customer>[A-Za-z0-9]+)-(?<project>[A-Za-z0-9]+)-(?<env>Prod|Staging)$"]
+        },
+        "personal": {
+          "description": "The name of a personal key (`kind: personal`). Named groups `yy` and `mm` are checked against the year and month of `created`.",
+          "type": "string",
+          "minLength": 1,
+          "default": "^(?<yy>\\d{2})-(?<mm>\\d{2})-(?<person>[A-Za-z]+)-(?<project>[A-Za-z0-9]+)-(?<device>[A-Za-z0-9]+)$",
+          "examples": ["^(?<yy>\\d{2})-(?<mm>\\d{2})-(?<person>[A-Za-z]+)-(?<project>[A-Za-z0-9]+)-(?<device>[A-Za-z0-9]+)$"]
+        }
+      }
+    },
+    "rotation": {
+      "description": "How old a key may get, counted in days from its last rotation (`rotated`, else `created`) in the inventory.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "warn_after_days": {
+          "description": "Warn about keys older than this many days (default 60). Must not be more than `max_age_days`.",
+          "type": "integer",
+          "minimum": 1,
+          "default": 60
+        },
+        "max_age_days": {
+          "description": "Keys older than this many days are errors: rotate them (default 90).",
+          "type": "integer",
+          "minimum": 1,
+          "default": 90
+        },
+        "rotating_grace_days": {
+          "description": "How many days a key may stay `status: rotating` (counted from `rotation_started`) before the old key must be revoked (default 7).",
+          "type": "integer",
+          "minimum": 0,
+          "default": 7
+        }
+      }
+    },
+    "client_paths": {
+      "description": "Path globs of browser-side code, which is shipped to users: any key found there is exposed. Replaces the default list.",
+      "type": "array",
+      "items": { "$ref": "#/$defs/glob" },
+      "default": ["public/**", "static/**", "web/**", "frontend/**", "**/*.html"]
+    },
+    "policy": {
+      "description": "Switches for the key and model policy checks.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "enabled": {
+          "description": "Run the policy checks (default true: they run whenever this file exists). `false` leaves only the secret scan.",
+          "type": "boolean",
+          "default": true
+        },
+        "disable": {
+          "description": "Policy checks that do not run.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "enum": [
+              "policy.allowed-models",
+              "policy.unknown-model",
+              "policy.key-naming",
+              "policy.rotation-age",
+              "policy.inventory",
+              "policy.client-exposure",
+              "policy.hardcoded-key",
+              "policy.shared-key"
+            ]
+          },
+          "examples": [["policy.unknown-model"]]
+        }
+      }
+    }
+  },
+  "$defs": {
+    "path": {
+      "description": "A file or folder path, relative to keygate.yaml.",
+      "type": "string",
+      "minLength": 1
+    },
+    "glob": {
+      "description": "A path pattern as in .gitignore, relative to the scanned folder: `*` matches within one path segment, `**` across segments, `?` one character. A pattern without `/` matches a file name at any depth.",
+      "type": "string",
+      "minLength": 1,
+      "examples": ["deploy/prod/**", ".env.production", "**/*.html"]
+    },
+    "ruleId": {
+      "description": "A rule id: lowercase letters, digits, `.`, `_`, `-`.",
+      "type": "string",
+      "pattern": "^[a-z0-9][a-z0-9._-]*$"
+    },
+    "model": {
+      "description": "A model id from the model catalog, e.g. `gpt-4o-mini`; a catalog id also allows its dated snapshots.",
+      "type": "string",
+      "minLength": 1,
+      "examples": ["gpt-4o-mini", "text-embedding-3-small"]
+    },
+    "costTier": {
+      "description": "A model cost tier from the model catalog, cheapest first: low, medium, high, premium.",
+      "enum": ["low", "medium", "high", "premium"]
+    },
+    "allowlist": {
+      "description": "Findings that match any entry are suppressed (and listed as suppressed in every report).",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "paths": {
+          "description": "Path globs (as in .gitignore) of files whose findings are allowed, e.g. `docs/**`.",
+          "type": "array",
+          "items": { "$ref": "#/$defs/glob" },
+          "examples": [["docs/**", "**/testdata/**"]]
+        },
+        "patterns": {
+          "description": "Regular expressions (PCRE2) searched in the secret's text; a secret that matches one is allowed.",
+          "type": "array",
+          "items": { "type": "string", "minLength": 1 },
+          "examples": [["^AKIA0{4}"]]
+        },
+        "stopwords": {
+          "description": "Words (case-insensitive); a secret containing one is allowed.",
+          "type": "array",
+          "items": { "type": "string", "minLength": 1 },
+          "examples": [["sandbox", "example"]]
+        }
+      }
+    },
+    "environment": {
+      "description": "A deployment environment: its files, and the models and cost tier they may use.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["paths"],
+      "properties": {
+        "paths": {
+          "description": "Path globs of the files that belong to this environment (at least one), relative to the scanned folder.",
+          "type": "array",
+          "minItems": 1,
+          "items": { "$ref": "#/$defs/glob" },
+          "examples": [["deploy/prod/**", "config/production.*", ".env.production"]]
+        },
+        "allowed_models": {
+          "description": "Models this environment may use; a catalog id also allows its dated snapshots. Leave it out to allow any model the catalog knows (up to `max_cost_tier`). A key's own `allowed_models` in the inventory narrows this list.",
+          "type": "array",
+          "items": { "$ref": "#/$defs/model" },
+          "examples": [["gpt-4o-mini", "text-embedding-3-small"]]
+        },
+        "max_cost_tier": {
+          "$ref": "#/$defs/costTier",
+          "description": "The most expensive cost tier (from the model catalog) this environment may use: low, medium, high or premium."
+        },
+        "description": {
+          "description": "What this environment is, for people reading the file.",
+          "type": "string"
+        }
+      }
+    }
+  },
+  "examples": [
+    {
+      "version": 1,
+      "environments": {
+        "prod": {
+          "paths": ["deploy/prod/**", "config/production.*", ".env.production"],
+          "allowed_models": ["gpt-4o-mini", "text-embedding-3-small"],
+          "max_cost_tier": "medium"
+        },
+        "staging": {
+          "paths": ["deploy/staging/**", "config/staging.*", ".env.staging"],
+          "allowed_models": ["gpt-4o-mini", "gpt-4o"]
+        }
+      },
+      "inventory": "keys.yaml",
+      "rotation": { "warn_after_days": 60, "max_age_days": 90, "rotating_grace_days": 7 }
+    }
+  ]
+}
+
+"""####
+    ),
+    (
+      "policies/schema/keys.schema.json",
+      ####"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://keygate.dev/schema/keys.schema.json",
+  "title": "keygate key inventory (keys.yaml)",
+  "description": "The project's API keys: what each one is for, who owns it, where it is used, when it was created and rotated, and where its value is stored. Never the value itself. keygate.yaml points to this file with `inventory:`. Unknown keys are errors.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["version", "keys"],
+  "properties": {
+    "version": {
+      "description": "Inventory format version. Required; write `version: 1` (the only version this keygate reads).",
+      "type": "integer",
+      "const": 1,
+      "examples": [1]
+    },
+    "keys": {
+      "description": "One entry per key (`keys: []` for none).",
+      "type": "array",
+      "items": { "$ref": "#/$defs/key" }
+    },
+    "people": {
+      "description": "People named in `owner` and `access`, with the day they left (keys they had access to must then be rotated).",
+      "type": "array",
+      "items": { "$ref": "#/$defs/person" }
+    }
+  },
+  "$defs": {
+    "date": {
+      "description": "A calendar day, YYYY-MM-DD.",
+      "type": "string",
+      "format": "date",
+      "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+      "examples": ["2025-10-02"]
+    },
+    "names": {
+      "type": "array",
+      "items": { "type": "string", "minLength": 1 }
+    },
+    "key": {
+      "description": "One API key, by reference: never write the key's value here.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["name", "provider", "kind", "owner", "created"],
+      "properties": {
+        "name": {
+          "description": "The key's name, as shown in the provider's dashboard; checked against keygate.yaml `naming` (`service` or `personal`, by `kind`).",
+          "type": "string",
+          "minLength": 1,
+          "examples": ["25-10-AI-TicketNG-Prod", "25-10-alice-TicketNG-laptop"]
+        },
+        "provider": {
+          "description": "Who issued the key: a lowercase provider slug, as the secret rules use.",
+          "type": "string",
+          "minLength": 1,
+          "examples": ["openai", "anthropic", "azure-openai", "github", "gitlab", "aws", "stripe"]
+        },
+        "kind": {
+          "description": "`service`: used by software (deployments, CI), owned by a team. `personal`: used by one person on one device.",
+          "type": "string",
+          "enum": ["service", "personal"]
+        },
+        "owner": {
+          "description": "Who is responsible for the key: a team for a service key, a person for a personal key.",
+          "type": "string",
+          "minLength": 1,
+          "examples": ["team-ticketng", "alice"]
+        },
+        "environment": {
+          "description": "The environment the key is for: a name from keygate.yaml `environments` (e.g. prod, staging).",
+          "type": "string",
+          "minLength": 1,
+          "examples": ["prod", "staging"]
+        },
+        "project": {
+          "description": "The project the key belongs to.",
+          "type": "string",
+          "examples": ["TicketNG"]
+        },
+        "created": {
+          "$ref": "#/$defs/date",
+          "description": "The day the key was created, YYYY-MM-DD. Its age counts from here until it is rotated."
+        },
+        "rotated": {
+          "$ref": "#/$defs/date",
+          "description": "The day the key was last rotated (its value replaced), YYYY-MM-DD. Its age counts from here."
+        },
+        "expires": {
+          "$ref": "#/$defs/date",
+          "description": "The day the provider expires the key, YYYY-MM-DD, if it has an expiry."
+        },
+        "rotation_started": {
+          "$ref": "#/$defs/date",
+          "description": "The day `status` became `rotating` (the successor key was created), YYYY-MM-DD. The old key must be revoked within keygate.yaml `rotation.rotating_grace_days`."
+        },
+        "secret_ref": {
+          "description": "Where the key's value is stored (a secret manager reference), never the value itself.",
+          "type": "string",
+          "minLength": 1,
+          "examples": [
+            "vault:secret/openai/prod#value",
+            "aws-secretsmanager:prod/openai",
+            "op://Engineering/OpenAI prod/credential"
+          ]
+        },
+        "used_by": {
+          "$ref": "#/$defs/names",
+          "description": "The services or deployments that use the key.",
+          "examples": [["ticket-api", "ticket-worker"]]
+        },
+        "allowed_models": {
+          "$ref": "#/$defs/names",
+          "description": "Models this key may use; narrows the `allowed_models` of its environment in keygate.yaml.",
+          "examples": [["gpt-4o-mini"]]
+        },
+        "last4": {
+          "description": "The key's last four characters, as the provider's dashboard shows them, to tell keys apart. Quote it (\"0123\") so YAML keeps it as text.",
+          "type": "string",
+          "minLength": 4,
+          "maxLength": 4,
+          "examples": ["Ab3d"]
+        },
+        "status": {
+          "description": "`active` (default): in use. `rotating`: a successor exists and this key is being replaced. `revoked`: disabled at the provider.",
+          "type": "string",
+          "enum": ["active", "rotating", "revoked"],
+          "default": "active"
+        },
+        "successor": {
+          "description": "While `status` is `rotating`: the `name` of the key that replaces this one; null otherwise.",
+          "type": ["string", "null"],
+          "examples": ["26-01-AI-TicketNG-Prod", null]
+        },
+        "access": {
+          "$ref": "#/$defs/names",
+          "description": "The people who have access to the key's value (see `people`).",
+          "examples": [["alice", "bob"]]
+        },
+        "description": {
+          "description": "What the key is for.",
+          "type": "string"
+        },
+        "notes": {
+          "description": "Anything else people should know about the key.",
+          "type": "string"
+        }
+      }
+    },
+    "person": {
+      "description": "Someone who owns or has access to keys.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["name"],
+      "properties": {
+        "name": {
+          "description": "The person's name, as written in `owner` and `access`.",
+          "type": "string",
+          "minLength": 1,
+          "examples": ["alice"]
+        },
+        "email": {
+          "description": "The person's email address.",
+          "type": "string",
+          "examples": ["alice@example.com"]
+        },
+        "left": {
+          "$ref": "#/$defs/date",
+          "description": "The day the person left the team or company, YYYY-MM-DD: keys they could use should be rotated."
+        }
+      }
+    }
+  },
+  "examples": [
+    {
+      "version": 1,
+      "keys": [
+        {
+          "name": "25-10-AI-TicketNG-Prod",
+          "provider": "openai",
+          "kind": "service",
+          "owner": "team-ticketng",
+          "environment": "prod",
+          "project": "TicketNG",
+          "created": "2025-10-02",
+          "rotated": "2025-10-02",
+          "expires": "2026-04-01",
+          "secret_ref": "vault:secret/openai/prod#value",
+          "used_by": ["ticket-api", "ticket-worker"],
+          "allowed_models": ["gpt-4o-mini"],
+          "last4": "Ab3d",
+          "status": "active",
+          "successor": null
+        }
+      ]
+    }
+  ]
+}
 
 """####
     ),

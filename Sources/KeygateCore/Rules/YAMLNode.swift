@@ -81,11 +81,13 @@ struct YAMLNode {
   }
 
   func string(ruleID: String? = nil) throws(ConfigError) -> String {
-    guard case .scalar(let scalar) = node, scalar.tag.description != Tag.Name.null.rawValue else {
-      throw error("expected text", ruleID: ruleID)
-    }
+    guard case .scalar(let scalar) = node, !isNull else { throw error("expected text", ruleID: ruleID) }
     return scalar.string
   }
+
+  /// A null (`null`, `~`, or nothing), as YAML's tag resolution reads a plain scalar. The
+  /// resolved tag is only on `Node.tag`: the scalar's own stays unresolved.
+  var isNull: Bool { node.tag.rawValue == Tag.Name.null.rawValue }
 
   func int(ruleID: String? = nil) throws(ConfigError) -> Int {
     guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {

@@ -14,6 +14,13 @@ public struct ScanTarget: Sendable, Hashable {
   public let headCommit: String?
   /// A sentence on how the target was read, e.g. why it was scanned as a plain directory.
   public let note: String?
+
+  public init(path: String, mode: Mode, headCommit: String?, note: String?) {
+    self.path = path
+    self.mode = mode
+    self.headCommit = headCommit
+    self.note = note
+  }
 }
 
 /// One secret, wherever it appears: what a person needs to decide what to do.
@@ -22,10 +29,10 @@ public struct SecretSummary: Sendable, Hashable {
   public let redacted: String
   public let ruleID: String
   public let ruleName: String
-  public let severity: Severity
+  public private(set) var severity: Severity
   public let remediation: String
   /// Findings of this secret, in report order.
-  public let findings: [Finding]
+  public private(set) var findings: [Finding]
   /// The first commit that introduced the secret, oldest in topological order.
   public let introducedBy: CommitSummary?
   /// True when the secret is in HEAD's tree; nil for a directory scan or a repository without commits.
@@ -35,6 +42,19 @@ public struct SecretSummary: Sendable, Hashable {
   /// Where history holds it: every commit (counted, the first few listed) and the references
   /// that still reach it; nil outside a full-history scan.
   public var provenance: SecretProvenance? = nil
+
+  /// The same secret at another severity (e.g. once linked to an active inventory key), its
+  /// findings too.
+  public func with(severity: Severity) -> SecretSummary {
+    var copy = self
+    copy.severity = severity
+    copy.findings = findings.map { finding in
+      var changed = finding
+      changed.severity = severity
+      return changed
+    }
+    return copy
+  }
 }
 
 /// What an auditor needs to know of a secret's history.
@@ -73,6 +93,8 @@ public struct ScanReport: Sendable {
   public let rules: [Rule]
   /// Findings left out of the verdict on purpose, each with why: counted, never dropped.
   public let suppressed: [SuppressedFinding]
+  /// What the policy gate found; nil when it did not run (no keygate.yaml, `--secrets-only`).
+  public var policy: PolicyOutcome?
 
   public init(
     target: ScanTarget, findings: [Finding], secrets: [SecretSummary], problems: [ReadProblem],
