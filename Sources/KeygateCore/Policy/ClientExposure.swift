@@ -262,7 +262,7 @@ struct ClientExposureScanner {
     violations.append(
       PolicyViolation(
         ruleID: PolicyRule.clientExposure, level: .error, severity: .high,
-        message: "`\(name)` puts a \(provider) key in the browser: anything under the public prefix `\(prefix)` is "
+        message: "`\(name)` puts your \(provider) key in the browser: anything under the public prefix `\(prefix)` is "
           + "compiled into the browser bundle. Drop the prefix, keep the key on the server, and call \(provider) "
           + "from a server-side route.",
         path: path, line: number, column: PolicyTextScan.column(bytes, lineStart, start), subject: name))
