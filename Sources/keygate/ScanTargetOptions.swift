@@ -102,7 +102,9 @@ struct ScanTargetOptions: ParsableArguments {
     }
     var report = policyOnly ? ScanReport.policyOnly(path: path) : try secretScan(setup)
     if let policy = setup.policy {
-      report = policy.review(report, stagedOnly: staged, configPath: setup.config.path)
+      report = policy.review(
+        report, stagedOnly: staged, configPath: setup.config.path,
+        workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
     return report
   }

@@ -1,3 +1,4 @@
+import Foundation
 import KeygateGit
 
 /// What the policy gate found, carried in the scan report.
@@ -45,7 +46,11 @@ extension PolicyEngine {
   /// violations, and the leaked secrets linked to their inventory entries (an active key's
   /// leak becomes critical; a revoked key's, low).
   /// - Parameter stagedOnly: Check the staged files' added lines only (a pre-commit hook).
-  public func review(_ report: ScanReport, stagedOnly: Bool, configPath: String?) -> ScanReport {
+  /// - Parameter workers: Threads that read and check the files.
+  public func review(
+    _ report: ScanReport, stagedOnly: Bool, configPath: String?,
+    workers: Int = ProcessInfo.processInfo.activeProcessorCount
+  ) -> ScanReport {
     var outcome = PolicyOutcome(asOf: today, checks: PolicyConfig.checks.filter(config.runs))
     outcome.configPath = configPath.map(shown)
     outcome.inventoryPath = inventory.map { shown($0.path) }
@@ -53,24 +58,35 @@ extension PolicyEngine {
     var problems = report.problems
     // keygate.yaml, the inventory and model catalogs name models as policy, not as use.
     let policyFiles = Set(([configPath, inventory?.path].compactMap { $0 } + config.modelCatalogPaths).map(shown))
-    ProjectFiles.forEach(at: root, stagedOnly: stagedOnly, problems: &problems) { file in
-      outcome.files += 1
-      var found = self.violations(in: file)
+    let files = ProjectFiles(at: root, stagedOnly: stagedOnly)
+    let engine = self
+    let checked = files.map(workers: workers) { file in
+      var found = engine.violations(in: file)
       if policyFiles.contains(file.path) {
         found.removeAll { $0.ruleID == PolicyRule.allowedModels || $0.ruleID == PolicyRule.unknownModel }
       }
-      guard !found.isEmpty else { return }
+      var kept: [PolicyViolation] = []
+      var suppressed: [(violation: PolicyViolation, reason: String)] = []
+      guard !found.isEmpty else { return (kept, suppressed) }
       let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
       for violation in found {
         if violation.line <= lines.count, let allow = Self.inlineAllow(in: lines[violation.line - 1]),
           allow.ruleID == nil || allow.ruleID == violation.ruleID
         {
-          outcome.suppressed.append((violation, allow.reason.map { "keygate:allow: \($0)" } ?? "keygate:allow comment on the line"))
+          suppressed.append((violation, allow.reason.map { "keygate:allow: \($0)" } ?? "keygate:allow comment on the line"))
         } else {
-          violations.append(violation)
+          kept.append(violation)
         }
       }
+      return (kept, suppressed)
     }
+    outcome.files = checked.results.count
+    for (kept, suppressed) in checked.results {
+      violations += kept
+      outcome.suppressed += suppressed
+    }
+    outcome.suppressed.sort { PolicyViolation.reportOrder($0.violation, $1.violation) }
+    problems += files.problems + checked.problems
     if !stagedOnly { violations += secretViolations(report.secrets) }
     // A literal the secret scan already reports as a key is that finding, not a second one.
     let findingLines = Set(report.findings.map { "\($0.path):\($0.line)" })

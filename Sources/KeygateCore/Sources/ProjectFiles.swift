@@ -5,85 +5,132 @@ import KeygateGit
 /// untracked (not ignored) files, the staged index for a pre-commit check, HEAD's tree in a
 /// bare repository, or a plain directory's files. Symbolic links are not followed; binary
 /// files and files over `sizeLimit` are left out (keys and models are not written there).
-public enum ProjectFiles {
+public struct ProjectFiles: Sendable {
   /// Files larger than this are not read for policy checks.
   public static let sizeLimit = 2 * 1024 * 1024
 
-  /// Calls `body` with each file, one at a time; what could not be read goes to `problems`.
-  public static func forEach(
-    at root: String, stagedOnly: Bool, problems: inout [ReadProblem], _ body: (ProjectFile) -> Void
-  ) {
+  enum Item: Sendable {
+    /// A file on disk.
+    case disk(absolute: String, path: String, isTracked: Bool)
+    /// A blob of the repository: staged content (with the lines it adds) or HEAD's tree.
+    case blob(ObjectID, path: String, addedLines: [ClosedRange<Int>]?)
+  }
+
+  let root: String
+  let items: [Item]
+  /// What could not be listed.
+  public let problems: [ReadProblem]
+
+  /// Lists the files of the project at `root`; `stagedOnly`: the staged changes only.
+  public init(at root: String, stagedOnly: Bool) {
+    self.root = root
+    (items, problems) = Self.list(at: root, stagedOnly: stagedOnly)
+  }
+
+  private static func list(at root: String, stagedOnly: Bool) -> ([Item], [ReadProblem]) {
+    var items: [Item] = []
+    var problems: [ReadProblem] = []
     let repository: Repository?
     do {
       repository = try Repository.open(at: root)
     } catch {
       problems.append(ReadProblem(subject: root, message: "policy checks: cannot open the repository: \(error.message)"))
-      return
+      return (items, problems)
     }
     guard let repository else {
-      let single = FileContent.kind(at: root) != .directory
-      let tree = single ? nil : DirectoryTree(listing: root)
-      for path in tree?.files ?? [""] {
-        let absolute = single ? root : root + "/" + path
-        let shown = single ? (root as NSString).lastPathComponent : path
-        if let text = read(absolute, shown: shown, problems: &problems) {
-          body(ProjectFile(path: shown, text: text, isTracked: false))
-        }
+      if FileContent.kind(at: root) == .directory {
+        let tree = DirectoryTree(listing: root)
+        items = tree.files.map { .disk(absolute: root + "/" + $0, path: $0, isTracked: false) }
+        problems = tree.problems.filter(\.isIncomplete)
+      } else {
+        items = [.disk(absolute: root, path: (root as NSString).lastPathComponent, isTracked: false)]
       }
-      return
+      return (items, problems)
     }
     do {
       if stagedOnly {
         let headTree = try repository.headCommitID().map { id throws(GitError) in try repository.commit(id).treeID }
-        for change in try repository.stagedContent(comparedTo: headTree) {
-          if let text = try repository.withBlobContents(change.blob, { decode($0) }) {
-            body(ProjectFile(path: change.path, text: text, isTracked: true, addedLines: change.lines))
-          }
+        items = try repository.stagedContent(comparedTo: headTree).map {
+          .blob($0.blob, path: $0.path, addedLines: $0.lines)
         }
       } else if let workDirectory = repository.workingDirectory {
         let tracked = try repository.indexEntries().filter { !$0.isSymlink }.map(\.path)
         let untracked = try repository.workingTreeChanges().filter(\.isUntracked).map(\.path)
-        for (path, isTracked) in tracked.map({ ($0, true) }) + untracked.map({ ($0, false) }) {
-          let absolute = workDirectory + path
-          guard FileContent.kind(at: absolute) == .regular else { continue }  // deleted, a link, a nested repository
-          if let text = read(absolute, shown: path, problems: &problems) {
-            body(ProjectFile(path: path, text: text, isTracked: isTracked))
-          }
-        }
+        items =
+          tracked.map { .disk(absolute: workDirectory + $0, path: $0, isTracked: true) }
+          + untracked.map { .disk(absolute: workDirectory + $0, path: $0, isTracked: false) }
       } else if let head = try repository.headCommitID() {
-        try visit(tree: try repository.commit(head).treeID, prefix: "", in: repository, body)
+        try Self.list(tree: try repository.commit(head).treeID, prefix: "", in: repository, into: &items)
       }
     } catch {
-      problems.append(ReadProblem(subject: root, message: "policy checks: cannot read the files: \(error.message)"))
+      problems.append(ReadProblem(subject: root, message: "policy checks: cannot list the files: \(error.message)"))
     }
+    return (items, problems)
   }
 
-  private static func visit(
-    tree: ObjectID, prefix: String, in repository: Repository, _ body: (ProjectFile) -> Void
-  ) throws(GitError) {
+  private static func list(tree: ObjectID, prefix: String, in repository: Repository, into items: inout [Item]) throws(GitError) {
     for entry in try repository.treeEntries(tree) {
-      let path = prefix + entry.name
       switch entry.kind {
-      case .tree: try visit(tree: entry.id, prefix: path + "/", in: repository, body)
-      case .file:
-        if try repository.objectSize(entry.id) <= sizeLimit,
-          let text = try repository.withBlobContents(entry.id, { decode($0) })
-        {
-          body(ProjectFile(path: path, text: text, isTracked: true))
-        }
+      case .tree: try list(tree: entry.id, prefix: prefix + entry.name + "/", in: repository, into: &items)
+      case .file: items.append(.blob(entry.id, path: prefix + entry.name, addedLines: nil))
       case .symlink, .submodule: continue
       }
     }
   }
 
-  private static func read(_ path: String, shown: String, problems: inout [ReadProblem]) -> String? {
-    guard let size = FileContent.size(at: path), size <= sizeLimit else { return nil }
-    do {
-      return try FileContent.withContents(of: path) { decode($0) }
-    } catch {
-      problems.append(ReadProblem(subject: shown, message: "policy checks: cannot read: \(FileContent.reason(error))"))
-      return nil
+  /// How many files were listed.
+  public var count: Int { items.count }
+
+  /// `transform` of every readable text file, on `workers` threads; the results in no
+  /// particular order, and what could not be read.
+  public func map<Result: Sendable>(
+    workers: Int, _ transform: @escaping @Sendable (ProjectFile) -> Result
+  ) -> (results: [Result], problems: [ReadProblem]) {
+    let items = self.items
+    let root = self.root
+    let needsRepository = items.contains { if case .blob = $0 { true } else { false } }
+    let perWorker = runWorkers(min(max(1, workers), max(1, items.count))) { nextIndex in
+      var results: [Result] = []
+      var problems: [ReadProblem] = []
+      var repository: Repository?
+      if needsRepository {
+        do throws(GitError) {
+          repository = try Repository.open(at: root)
+        } catch {
+          problems.append(ReadProblem(subject: root, message: "policy checks: cannot open the repository: \(error.message)"))
+          return (results, problems)
+        }
+      }
+      while case let index = nextIndex(), index < items.count {
+        switch items[index] {
+        case .disk(let absolute, let path, let isTracked):
+          // Deleted since it was indexed, a link, a nested repository: nothing to read.
+          guard FileContent.kind(at: absolute) == .regular, let size = FileContent.size(at: absolute),
+            size <= Self.sizeLimit
+          else { continue }
+          do {
+            if let text = try FileContent.withContents(of: absolute, { Self.decode($0) }) {
+              results.append(transform(ProjectFile(path: path, text: text, isTracked: isTracked)))
+            }
+          } catch {
+            problems.append(ReadProblem(subject: path, message: "policy checks: cannot read: \(FileContent.reason(error))"))
+          }
+        case .blob(let id, let path, let addedLines):
+          guard let repository else { continue }
+          do throws(GitError) {
+            if try repository.objectSize(id) <= Self.sizeLimit,
+              let text = try repository.withBlobContents(id, { Self.decode($0) })
+            {
+              results.append(transform(ProjectFile(path: path, text: text, isTracked: true, addedLines: addedLines)))
+            }
+          } catch {
+            problems.append(ReadProblem(subject: path, message: "policy checks: cannot read the blob: \(error.message)"))
+          }
+        }
+      }
+      return (results, problems)
     }
+    return (perWorker.flatMap { $0.0 }, perWorker.flatMap { $0.1 })
   }
 
   /// The bytes as text, or nil for binary content (a NUL in the first 8 KB, git's own test)
