@@ -66,6 +66,15 @@ import Testing
     #expect(policy.serviceNaming.source == PolicyConfig.defaultServiceNaming)
   }
 
+  @Test func theBuiltinDefaultsComeFromPolicies() throws {
+    let defaults = PolicyConfig.BuiltinDefaults.load()
+    #expect(defaults.rotation == PolicyConfig.Rotation(warnAfterDays: 60, maxAgeDays: 90, rotatingGraceDays: 7))
+    #expect(defaults.clientPaths == ["public/**", "static/**", "web/**", "frontend/**", "**/*.html"])
+    #expect(defaults.service.hasPrefix("^(?<yy>"))
+    // A broken defaults file is an error, never silently empty.
+    #expect(throws: ConfigError.self) { try PolicyConfig.BuiltinDefaults(text: "version: 1\nnaming: {service: x, personal: y}\n") }
+  }
+
   @Test func jsonIsAcceptedToo() throws {
     let policy = try Self.parse(#"{"version": 1, "environments": {"prod": {"paths": ["prod/**"], "max_cost_tier": "low"}}}"#).policy
     #expect(policy.environments.first?.maxCostTier == .low)

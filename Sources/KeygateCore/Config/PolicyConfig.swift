@@ -66,10 +66,18 @@ public struct PolicyConfig: Sendable {
   }
 
   public struct Rotation: Sendable, Equatable {
-    public var warnAfterDays = 60
-    public var maxAgeDays = 90
-    public var rotatingGraceDays = 7
-    public init() {}
+    public var warnAfterDays: Int
+    public var maxAgeDays: Int
+    public var rotatingGraceDays: Int
+
+    public init(warnAfterDays: Int, maxAgeDays: Int, rotatingGraceDays: Int) {
+      self.warnAfterDays = warnAfterDays
+      self.maxAgeDays = maxAgeDays
+      self.rotatingGraceDays = rotatingGraceDays
+    }
+
+    /// The built-in default (`policies/defaults/keygate.yaml`).
+    public init() { self = PolicyConfig.defaultRotation }
   }
 
   public let environments: [Environment]
@@ -100,11 +108,48 @@ public struct PolicyConfig: Sendable {
     PolicyRule.allowedModels, PolicyRule.unknownModel, PolicyRule.keyNaming, PolicyRule.rotationAge,
     PolicyRule.inventory, PolicyRule.clientExposure, PolicyRule.hardcodedKey, PolicyRule.sharedKey,
   ]
-  public static let defaultServiceNaming =
-    #"^(?<yy>\d{2})-(?<mm>\d{2})-(?<customer>[A-Za-z0-9]+)-(?<project>[A-Za-z0-9]+)-(?<env>Prod|Staging)$"#
-  public static let defaultPersonalNaming =
-    #"^(?<yy>\d{2})-(?<mm>\d{2})-(?<person>[A-Za-z]+)-(?<project>[A-Za-z0-9]+)-(?<device>[A-Za-z0-9]+)$"#
-  public static let defaultClientPaths = ["public/**", "static/**", "web/**", "frontend/**", "**/*.html"]
+  /// The built-in defaults, from `policies/defaults/keygate.yaml` (built into the binary).
+  static let builtinDefaults = BuiltinDefaults.load()
+  public static var defaultServiceNaming: String { builtinDefaults.service }
+  public static var defaultPersonalNaming: String { builtinDefaults.personal }
+  public static var defaultClientPaths: [String] { builtinDefaults.clientPaths }
+  public static var defaultRotation: Rotation { builtinDefaults.rotation }
+
+  struct BuiltinDefaults {
+    static let path = "policies/defaults/keygate.yaml"
+    let service: String
+    let personal: String
+    let rotation: Rotation
+    let clientPaths: [String]
+
+    /// The embedded file; a test checks it loads, so the `try!` cannot fire in a build that passed.
+    static func load() -> BuiltinDefaults {
+      let text = EmbeddedPolicies.files.first { $0.path == path }!.contents
+      return try! BuiltinDefaults(text: text)
+    }
+
+    init(text: String) throws(ConfigError) {
+      let root = try YAMLNode.parse(text, file: Self.path)
+      let top = try root.mapping(allowed: ["version", "naming", "rotation", "client_paths"])
+      let naming = try (top["naming"] ?? root).mapping(allowed: PolicyConfig.namingKeys)
+      guard let service = naming["service"], let personal = naming["personal"], let rotationNode = top["rotation"],
+        let clientPaths = top["client_paths"]
+      else { throw root.error("the defaults must set naming.service, naming.personal, rotation and client_paths") }
+      self.service = try service.string()
+      self.personal = try personal.string()
+      let days = try rotationNode.mapping(allowed: PolicyConfig.rotationKeys)
+      var rotation = Rotation(warnAfterDays: 0, maxAgeDays: 0, rotatingGraceDays: 0)
+      for (key, path) in [
+        ("warn_after_days", \Rotation.warnAfterDays), ("max_age_days", \Rotation.maxAgeDays),
+        ("rotating_grace_days", \Rotation.rotatingGraceDays),
+      ] {
+        guard let node = days[key] else { throw rotationNode.error("missing `\(key)`") }
+        rotation[keyPath: path] = try node.int()
+      }
+      self.rotation = rotation
+      self.clientPaths = try clientPaths.strings()
+    }
+  }
 
   /// The defaults: no environments, no inventory, the guide's naming and rotation.
   public init() {

@@ -5,6 +5,31 @@
 enum EmbeddedPolicies {
   static let files: [(path: String, contents: String)] = [
     (
+      "policies/defaults/keygate.yaml",
+      ####"""
+# The built-in defaults of keygate.yaml's policy sections: what applies when a project's
+# keygate.yaml leaves a section out. A project's own value replaces the default whole (a
+# `rotation:` without `warn_after_days` keeps the default for that key only).
+#
+# They follow the key-governance guide keygate is built on: service keys named
+# YY-MM-Customer-Project-Prod|Staging (e.g. 25-10-AI-TicketNG-Prod), personal keys named
+# YY-MM-Employee-Project-Device (e.g. 25-10-JB-TicketNG-Apfel), rotation every 60 to 90 days,
+# and no keys in code that ships to the browser.
+version: 1
+naming:
+  # Named groups keygate checks: `yy` and `mm` against the key's `created` date, `env`
+  # against its `environment`.
+  service: '^(?<yy>\d{2})-(?<mm>\d{2})-(?<customer>[A-Za-z0-9]+)-(?<project>[A-Za-z0-9]+)-(?<env>Prod|Staging)$'
+  personal: '^(?<yy>\d{2})-(?<mm>\d{2})-(?<person>[A-Za-z]+)-(?<project>[A-Za-z0-9]+)-(?<device>[A-Za-z0-9]+)$'
+rotation:
+  warn_after_days: 60      # a warning once a key was last rotated this many days ago
+  max_age_days: 90         # an error (the gate fails) after this many
+  rotating_grace_days: 7   # a warning when a key stays `rotating` longer
+client_paths: ["public/**", "static/**", "web/**", "frontend/**", "**/*.html"]
+
+"""####
+    ),
+    (
       "policies/models/anthropic.yaml",
       ####"""
 # Anthropic Claude models, for the `policy.allowed-models` check (format: FORMAT.md).
