@@ -108,6 +108,10 @@ import Testing
         == "/project/keygate.yaml:2:16: error: at `client_paths[0]`: an empty path pattern matches nothing")
   }
 
+  @Test func everyCheckIsDescribed() {
+    #expect(PolicyCheckDescription.all.map(\.id) == PolicyConfig.checks)
+  }
+
   @Test func disabledChecksDoNotRun() throws {
     let policy = try Self.parse("version: 1\npolicy:\n  disable: [policy.unknown-model]\n").policy
     #expect(!policy.runs(PolicyRule.unknownModel))

@@ -33,11 +33,13 @@ extension ScanReport {
   /// The report of a `--policy-only` run, before the policy checks add to it: no secret scan.
   public static func policyOnly(path: String) -> ScanReport {
     let repository = try? Repository.open(at: path)
+    var statistics = ScanStatistics()
+    statistics.startedAt = Date()
     return ScanReport(
       target: ScanTarget(
         path: path, mode: repository == nil ? .directory : .gitRepository,
         headCommit: (try? repository?.headCommitID())??.hex, note: "policy checks only (--policy-only): no secret scan"),
-      findings: [], secrets: [], problems: [], statistics: ScanStatistics(), rules: [])
+      findings: [], secrets: [], problems: [], statistics: statistics, rules: [])
   }
 }
 

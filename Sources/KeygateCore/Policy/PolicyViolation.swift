@@ -55,3 +55,66 @@ public enum PolicyRule {
   public static let hardcodedKey = "policy.hardcoded-key"
   public static let sharedKey = "policy.shared-key"
 }
+
+/// What each policy check is, for reports that list the checks that ran (SARIF rules, JUnit
+/// test cases, documentation).
+public struct PolicyCheckDescription: Sendable, Hashable {
+  public let id: String
+  /// A short name, e.g. "Model not allowed in its environment".
+  public let name: String
+  /// One or two sentences: what the check looks for.
+  public let description: String
+  /// What to do about a violation.
+  public let help: String
+
+  /// Every policy check, in `PolicyConfig.checks` order.
+  public static let all: [PolicyCheckDescription] = [
+    PolicyCheckDescription(
+      id: PolicyRule.allowedModels, name: "Model not allowed in its environment",
+      description:
+        "A model used in a file of an environment is not in that environment's `allowed_models` in keygate.yaml, "
+        + "or is above its `max_cost_tier`; or an inventory key allows a model its environment does not.",
+      help: "Use an allowed model, or add the model to the environment's `allowed_models` in keygate.yaml after review."),
+    PolicyCheckDescription(
+      id: PolicyRule.unknownModel, name: "Model not in the catalog",
+      description: "A model name keygate's model catalog does not know, so its cost and allowance cannot be checked.",
+      help: "Fix the name, or describe the model in a catalog file listed under `model_catalogs` in keygate.yaml."),
+    PolicyCheckDescription(
+      id: PolicyRule.keyNaming, name: "Key name breaks the naming convention",
+      description:
+        "An inventory key's name does not follow the service (YY-MM-Customer-Project-Prod|Staging) or personal "
+        + "(YY-MM-Employee-Project-Device) convention, or its date or environment part disagrees with the entry.",
+      help: "Rename the key at the provider and in the inventory, or correct the entry's `created` or `environment`."),
+    PolicyCheckDescription(
+      id: PolicyRule.rotationAge, name: "Key due for rotation",
+      description:
+        "An inventory key was last rotated longer ago than `rotation.max_age_days` (a warning after "
+        + "`warn_after_days`), has expired, or has been rotating longer than the grace period.",
+      help: "Rotate without downtime: create key B, store it in the secret manager, roll it out, validate, revoke key A; then set `rotated:`."),
+    PolicyCheckDescription(
+      id: PolicyRule.inventory, name: "Key inventory incomplete or holding a secret",
+      description:
+        "The key inventory has a duplicate name, a personal key in production, a service key without `used_by`, "
+        + "a rotating key without its successor, an undefined environment, or a secret value instead of a reference.",
+      help: "Correct the inventory entry; a secret value in it is leaked: rotate the key and keep only its `secret_ref`."),
+    PolicyCheckDescription(
+      id: PolicyRule.clientExposure, name: "Key exposed to client-side code",
+      description:
+        "A provider key, or a variable holding one, in code that runs in the browser: a public env prefix "
+        + "(NEXT_PUBLIC_, VITE_, …), `dangerouslyAllowBrowser: true`, or a direct provider API call from `client_paths`.",
+      help: "Keep the key on the server and let the browser call your own API route."),
+    PolicyCheckDescription(
+      id: PolicyRule.hardcodedKey, name: "Key hard-coded in code or configuration",
+      description:
+        "A literal assigned to a key variable (OPENAI_API_KEY = \"…\", api_key=\"…\" in a client constructor), "
+        + "even when it does not look like a known key; a committed .env file.",
+      help: "Read the key from an environment variable or a secret manager; commit a .env.example with placeholders."),
+    PolicyCheckDescription(
+      id: PolicyRule.sharedKey, name: "One key used in several environments",
+      description:
+        "The same secret in files of two environments, or an inventory key found in another environment's files.",
+      help: "Give each environment (and each person and service) its own key, so one can be rotated without the others."),
+  ]
+
+  public static func named(_ id: String) -> PolicyCheckDescription? { all.first { $0.id == id } }
+}

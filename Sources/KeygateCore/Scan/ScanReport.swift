@@ -1,3 +1,5 @@
+import Foundation
+
 /// What was scanned.
 public struct ScanTarget: Sendable, Hashable {
   public enum Mode: String, Sendable, Codable {
@@ -76,6 +78,8 @@ public struct ScanStatistics: Sendable, Hashable {
   public var files = 0
   public var bytes = 0
   public var seconds = 0.0
+  /// When the scan began (for reports that carry start and end times).
+  public var startedAt: Date?
   public init() {}
 }
 

@@ -59,6 +59,7 @@ public struct Scanner: Sendable {
   ///   are named in the report's problems instead.
   public func scan(_ options: ScanOptions) throws(ScanError) -> ScanReport {
     let started = ContinuousClock.now
+    let startedAt = Date()
     guard FileContent.kind(at: options.path) != nil else { throw .pathNotFound(path: options.path) }
     Libgit2.configure(verifyObjectHashes: options.verifyObjectHashes)
     let repository: Repository?
@@ -87,6 +88,7 @@ public struct Scanner: Sendable {
     var statistics = report.statistics
     let elapsed = ContinuousClock.now - started
     statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    statistics.startedAt = startedAt
     report = ScanReport(
       target: report.target, findings: report.findings, secrets: report.secrets, problems: report.problems,
       statistics: statistics, rules: report.rules)
