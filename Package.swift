@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(
       name: "KeygateCoreTests", dependencies: ["KeygateCore", "KeygateTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KeygateReportersTests", dependencies: ["KeygateReporters", "KeygateTestSupport"], exclude: ["Golden"]),
+      name: "KeygateReportersTests", dependencies: ["KeygateReporters", "KeygateTestSupport"], exclude: ["Golden", "Schemas"]),
     .testTarget(name: "KeygateCLITests", dependencies: ["KeygateTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

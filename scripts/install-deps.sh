@@ -52,3 +52,25 @@ if ! command -v swift >/dev/null; then
     exit 2
   fi
 fi
+
+# The test suite validates reports against their official schemas with independent tools:
+# Python's jsonschema (SARIF, GitLab) and xmllint (JUnit XSD).
+have_jsonschema() { python3 -c 'import jsonschema' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; }
+if have_jsonschema && command -v xmllint >/dev/null; then
+  echo "install-deps: jsonschema and xmllint are installed (for the report schema tests)"
+else
+  case "$(uname -s)" in
+    Linux)
+      sudo=""
+      [ "$(id -u)" -ne 0 ] && sudo="sudo"
+      export DEBIAN_FRONTEND=noninteractive
+      $sudo apt-get update -qq
+      $sudo apt-get install -y -qq --no-install-recommends python3 python3-jsonschema libxml2-utils >/dev/null
+      ;;
+    Darwin)
+      command -v xmllint >/dev/null || brew install libxml2
+      have_jsonschema || python3 -m pip install --user jsonschema
+      ;;
+  esac
+  echo "install-deps: installed jsonschema and xmllint (for the report schema tests)"
+fi

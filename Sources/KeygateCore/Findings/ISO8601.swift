@@ -1,5 +1,12 @@
+import Foundation
+
 /// Formats git's (seconds, UTC offset) author dates without Foundation's date formatters.
-enum ISO8601 {
+public enum ISO8601 {
+  /// `date` in UTC, e.g. `2026-01-15T10:00:00Z`.
+  public static func utc(_ date: Date) -> String {
+    String(format(seconds: Int64(date.timeIntervalSince1970.rounded(.down)), offsetMinutes: 0).dropLast(6)) + "Z"
+  }
+
   /// E.g. `2025-10-01T09:30:00+02:00`.
   static func format(seconds: Int64, offsetMinutes: Int32) -> String {
     let local = seconds + Int64(offsetMinutes) * 60
