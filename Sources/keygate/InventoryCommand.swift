@@ -37,7 +37,7 @@ struct InventoryCommand: ParsableCommand {
   var asOf: CalendarDay?
 
   @Option(name: .shortAndLong, help: "Output format: text (a table) or json.")
-  var format: OutputFormat = .text
+  var format: ListFormat = .text
 
   @Option(name: .shortAndLong, help: "Write to this file instead of standard output.", completion: .file())
   var output: String?

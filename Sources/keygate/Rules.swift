@@ -41,7 +41,7 @@ struct Rules: ParsableCommand {
     @OptionGroup var selection: RuleSelection
 
     @Option(name: .shortAndLong, help: "Output format: text (a table) or json (every field of every rule).")
-    var format: OutputFormat = .text
+    var format: ListFormat = .text
 
     func run() throws {
       let rules: RuleSet

@@ -14,6 +14,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   }
 }
 
+/// The formats of the commands that list things (`rules list`, `inventory`).
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+}
+
 extension Severity: ExpressibleByArgument {}
 
 struct Scan: ParsableCommand {
