@@ -4,14 +4,37 @@ import KeygateCore
 import KeygateReporters
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json
+  case text, json, sarif, gitlab, codequality, junit, markdown
 
   var reporter: any Reporter {
     switch self {
     case .text: TextReporter()
     case .json: JSONReporter()
+    case .sarif: SARIFReporter()
+    case .gitlab: GitLabSecretDetectionReporter()
+    case .codequality: CodeQualityReporter()
+    case .junit: JUnitReporter()
+    case .markdown: MarkdownReporter()
     }
   }
+
+  static let names = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// `--report FORMAT=PATH`: one more report of the same scan.
+struct ReportRequest: ExpressibleByArgument {
+  let format: OutputFormat
+  let path: String
+
+  init?(argument: String) {
+    guard let equals = argument.firstIndex(of: "="), let format = OutputFormat(rawValue: String(argument[..<equals])),
+      argument.index(after: equals) < argument.endIndex
+    else { return nil }
+    self.format = format
+    path = String(argument[argument.index(after: equals)...])
+  }
+
+  static var defaultValueDescription: String { "FORMAT=PATH" }
 }
 
 /// The formats of the commands that list things (`rules list`, `inventory`).
@@ -50,8 +73,17 @@ struct Scan: ParsableCommand {
 
   @OptionGroup var target: ScanTargetOptions
 
-  @Option(name: .shortAndLong, help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(name: .shortAndLong, help: "Report format: \(OutputFormat.names).")
   var format: OutputFormat = .text
+
+  @Option(
+    name: .customLong("report"),
+    help: ArgumentHelp(
+      "Also write a report in FORMAT to PATH (repeatable: one scan, several reports), e.g. "
+        + "--report gitlab=gl-secret-detection-report.json --report junit=keygate-junit.xml. FORMAT is one of \(OutputFormat.names).",
+      valueName: "format=path"),
+    completion: .file())
+  var reports: [ReportRequest] = []
 
   @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.", completion: .file())
   var output: String?
@@ -97,6 +129,15 @@ struct Scan: ParsableCommand {
       }
     } else {
       Terminal.writeStandardOutput(text)
+    }
+    let fileContext = ReportContext(verdict: verdict, threshold: failOn, showSecrets: showSecrets, color: false, width: 100)
+    for request in reports {
+      do {
+        try Terminal.save(request.format.reporter.render(report, context: fileContext), to: request.path)
+      } catch {
+        Terminal.diagnose("cannot write the \(request.format.rawValue) report to \(request.path): \(error.localizedDescription)")
+        throw ExitStatus.couldNotRun
+      }
     }
     if report.isIncomplete {
       let count = report.problems.filter(\.isIncomplete).count
