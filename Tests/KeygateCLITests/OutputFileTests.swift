@@ -46,12 +46,17 @@ import Testing
     let reader = Process()
     reader.executableURL = URL(fileURLWithPath: "/bin/cat")
     reader.arguments = [fifo]
-    let pipe = Pipe()
-    reader.standardOutput = pipe
+    // The reader writes to a file, not a pipe nobody drains while keygate runs: a report larger
+    // than a pipe's buffer would block both.
+    let copy = pipes.appendingPathComponent("received.json").path
+    #expect(FileManager.default.createFile(atPath: copy, contents: nil))
+    let output = try #require(FileHandle(forWritingAtPath: copy))
+    reader.standardOutput = output
     try reader.run()
     let result = try KeygateBinary.run(["scan", folder.path, "-f", "json", "-o", fifo])
-    let received = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     reader.waitUntilExit()
+    try output.close()
+    let received = try String(contentsOfFile: copy, encoding: .utf8)
     #expect(result.status == 1)
     #expect(received.contains("\"openai-project-key\""))
     let attributes = try FileManager.default.attributesOfItem(atPath: fifo)
