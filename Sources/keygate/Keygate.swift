@@ -13,6 +13,6 @@ struct Keygate: ParsableCommand {
       unreadable and nothing found); 64 usage error.
       """,
     version: KeygateVersion.current,
-    subcommands: [Scan.self, InventoryCommand.self, MergeCommand.self, Rules.self, BaselineCommand.self, RedactCommand.self],
+    subcommands: [Scan.self, InventoryCommand.self, MergeCommand.self, Rules.self, BaselineCommand.self, RedactCommand.self, InstallHookCommand.self, UninstallHookCommand.self],
     defaultSubcommand: nil)
 }
