@@ -48,7 +48,8 @@ let package = Package(
       name: "KeygateCoreTests", dependencies: ["KeygateCore", "KeygateTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "KeygateReportersTests", dependencies: ["KeygateReporters", "KeygateTestSupport"], exclude: ["Golden", "Schemas"]),
-    .testTarget(name: "KeygateCLITests", dependencies: ["KeygateTestSupport"]),
+    .testTarget(
+      name: "KeygateCLITests", dependencies: ["KeygateTestSupport", .product(name: "Yams", package: "Yams")]),
   ],
   swiftLanguageModes: [.v6]
 )
