@@ -4,7 +4,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 KEYGATE := .build/release/keygate
 
-.PHONY: deps build release scan test embed bench format clean
+.PHONY: deps build release scan test embed bench format clean image
 
 deps:
 	@scripts/install-deps.sh
@@ -33,6 +33,10 @@ embed:
 bench: release
 	@test -d bench/work/history || bench/make-history.sh bench/work/history
 	bench/history.sh bench/work/history
+
+## Build the container image (a Swift builder stage, then debian:bookworm-slim with the runtime libraries).
+image:
+	docker build -t keygate:latest .
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
