@@ -30,12 +30,8 @@ public struct CodeQualityReporter: Reporter {
   }
 
   func issues(_ document: NativeReport) -> [Issue] {
-    var seen: [String: Int] = [:]
-    func fingerprint(_ identity: String) -> String {
-      let count = (seen[identity] ?? 0) + 1
-      seen[identity] = count
-      return SHA256.hexDigest("keygate/v1:" + identity + (count == 1 ? "" : "#\(count)"))
-    }
+    var fingerprints = StableFingerprints()
+    func fingerprint(_ identity: String) -> String { fingerprints.next(identity) }
     let secrets = document.secretsByFingerprint
     var issues: [Issue] = []
     for finding in document.findings where finding.source != "unreachable" {

@@ -182,15 +182,12 @@ public struct GitLabSecretDetectionReporter: Reporter {
 
   static func isLink(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
 
-  /// UUID-shaped ids from the identity of each vulnerability; a second vulnerability with the
-  /// same identity (the same key twice in one file) gets `#2` added, and so on.
+  /// UUID-shaped ids from the identity of each vulnerability (see ``StableFingerprints``).
   struct StableIDs {
-    var seen: [String: Int] = [:]
+    var fingerprints = StableFingerprints()
 
     mutating func next(_ identity: String) -> String {
-      let count = (seen[identity] ?? 0) + 1
-      seen[identity] = count
-      let hex = Array(SHA256.hexDigest("keygate/v1:" + identity + (count == 1 ? "" : "#\(count)")).prefix(32))
+      let hex = Array(fingerprints.next(identity).prefix(32))
       var digits = hex
       digits[12] = "8"  // version 8: custom
       let variant = Int(String(hex[16]), radix: 16) ?? 0

@@ -39,11 +39,9 @@ struct MergeCommand: ParsableCommand {
     let path: String
 
     init?(argument: String) {
-      guard let equals = argument.firstIndex(of: "="), let format = Format(rawValue: String(argument[..<equals])),
-        argument.index(after: equals) < argument.endIndex
-      else { return nil }
+      guard let (format, path) = formatAndPath(argument, as: Format.self) else { return nil }
       self.format = format
-      path = String(argument[argument.index(after: equals)...])
+      self.path = path
     }
   }
 

@@ -27,14 +27,21 @@ struct ReportRequest: ExpressibleByArgument {
   let path: String
 
   init?(argument: String) {
-    guard let equals = argument.firstIndex(of: "="), let format = OutputFormat(rawValue: String(argument[..<equals])),
-      argument.index(after: equals) < argument.endIndex
-    else { return nil }
+    guard let (format, path) = formatAndPath(argument, as: OutputFormat.self) else { return nil }
     self.format = format
-    path = String(argument[argument.index(after: equals)...])
+    self.path = path
   }
 
   static var defaultValueDescription: String { "FORMAT=PATH" }
+}
+
+/// `FORMAT=PATH` split at the first `=`: nil for an unknown format or an empty path.
+func formatAndPath<Format: RawRepresentable>(_ argument: String, as _: Format.Type) -> (Format, String)?
+where Format.RawValue == String {
+  guard let equals = argument.firstIndex(of: "="), let format = Format(rawValue: String(argument[..<equals])),
+    argument.index(after: equals) < argument.endIndex
+  else { return nil }
+  return (format, String(argument[argument.index(after: equals)...]))
 }
 
 /// The formats of the commands that list things (`rules list`, `inventory`).

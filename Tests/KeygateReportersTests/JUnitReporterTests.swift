@@ -8,26 +8,6 @@ import Testing
   import FoundationXML
 #endif
 
-/// Changes to a native report made through its JSON form (its fields are read-only), for
-/// cases the fixture does not hold.
-enum NativeReportEdit {
-  static func object(_ document: NativeReport) throws -> [String: Any] {
-    let data = Data(JSONDocument.text(document).utf8)
-    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-  }
-
-  static func document(_ object: [String: Any]) throws -> NativeReport {
-    try JSONDecoder().decode(NativeReport.self, from: JSONSerialization.data(withJSONObject: object))
-  }
-
-  /// `document` with `change` applied to its JSON object.
-  static func edited(_ document: NativeReport, _ change: (inout [String: Any]) throws -> Void) throws -> NativeReport {
-    var object = try Self.object(document)
-    try change(&object)
-    return try Self.document(object)
-  }
-}
-
 @Suite struct JUnitReporterTests {
   let fixture: ReportFixture
   let document: NativeReport
@@ -134,7 +114,7 @@ enum NativeReportEdit {
   }
 
   @Test func manyFindingsOfOneRuleAreOneFailureWithACount() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       var findings = try #require(object["findings"] as? [[String: Any]])
       let user = try #require(findings.first { $0["rule_id"] as? String == "openai-user-key" })
       for line in 2...6 {
@@ -157,7 +137,7 @@ enum NativeReportEdit {
   }
 
   @Test func policyWarningsAndSuppressedViolationsAreNotesNotFailures() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       var policy = try #require(object["policy"] as? [String: Any])
       var violations = try #require(policy["violations"] as? [[String: Any]])
       violations[1]["level"] = "warning"
@@ -183,7 +163,7 @@ enum NativeReportEdit {
   }
 
   @Test func unreadableInputIsAnErroredScanTestCase() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       object["complete"] = false
       object["errors"] = [
         ["subject": "object 1f2e3d4c", "message": "missing from the object database"],
@@ -208,7 +188,7 @@ enum NativeReportEdit {
 
   @Test func escapesMarkupAndReplacesCharactersXMLForbids() throws {
     let path = "odd/<&\"'>\u{1}\u{B}\tname.txt"
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       var findings = try #require(object["findings"] as? [[String: Any]])
       let index = try #require(findings.firstIndex { $0["path"] as? String == "notes.txt" })
       findings[index]["path"] = path
@@ -241,7 +221,7 @@ enum NativeReportEdit {
   }
 
   @Test func aPolicyOnlyRunHasOnlyThePolicySuite() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       object["rules"] = [Any]()
       object["findings"] = [Any]()
       object["secrets"] = [Any]()
@@ -257,7 +237,7 @@ enum NativeReportEdit {
 
   @Test func aFindingOfAnUnlistedRuleStillFails() throws {
     // A hand-edited or merged report whose rule list lacks a finding's rule.
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       let rules = try #require(object["rules"] as? [[String: Any]])
       object["rules"] = rules.filter { $0["id"] as? String != "openai-user-key" }
     }

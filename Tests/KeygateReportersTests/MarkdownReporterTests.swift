@@ -23,7 +23,7 @@ import Testing
 
   /// A passing report of another repository.
   private func passing(path: String) throws -> NativeReport {
-    try NativeReportEdit.edited(document) { object in
+    try PipelineFormatTesting.edited(document) { object in
       object["verdict"] = "pass"
       object["findings"] = [Any]()
       object["secrets"] = [Any]()
@@ -95,7 +95,7 @@ import Testing
   }
 
   @Test func aRevokedInventoryKeyIsToCleanUp() throws {
-    let revoked = try NativeReportEdit.edited(document) { object in
+    let revoked = try PipelineFormatTesting.edited(document) { object in
       var secrets = try #require(object["secrets"] as? [[String: Any]])
       var inventory = try #require(secrets[1]["inventory"] as? [String: Any])
       inventory["status"] = "revoked"
@@ -114,7 +114,7 @@ import Testing
   }
 
   @Test func policyViolationsSuppressedFindingsAndUnreadableInput() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       var policy = try #require(object["policy"] as? [String: Any])
       var violations = try #require(policy["violations"] as? [[String: Any]])
       violations[1]["level"] = "warning"
@@ -154,7 +154,7 @@ import Testing
         "", "</details>", "", "",
       ])
     let incomplete = MarkdownReporter().render(
-      try NativeReportEdit.edited(try passing(path: ".")) { object in
+      try PipelineFormatTesting.edited(try passing(path: ".")) { object in
         object["verdict"] = "incomplete"
         object["complete"] = false
         object["errors"] = [["subject": "vendor/archive.zip", "message": "corrupt archive"]]
@@ -164,7 +164,7 @@ import Testing
   }
 
   @Test func capsTheLocationTableAtTenRows() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       var findings = try #require(object["findings"] as? [[String: Any]])
       let user = try #require(findings.first { $0["rule_id"] as? String == "openai-user-key" })
       for line in 2...13 {
@@ -183,7 +183,7 @@ import Testing
   }
 
   @Test func escapesTableCellsAndRepositoryText() throws {
-    let edited = try NativeReportEdit.edited(document) { object in
+    let edited = try PipelineFormatTesting.edited(document) { object in
       var findings = try #require(object["findings"] as? [[String: Any]])
       let index = try #require(findings.firstIndex { $0["path"] as? String == "notes.txt" })
       findings[index]["path"] = "a|b`c\nd\u{1}.txt"
@@ -215,7 +215,7 @@ import Testing
   }
 
   @Test func rendersAnAuditOfSeveralRepositories() throws {
-    let api = try NativeReportEdit.edited(document) { object in
+    let api = try PipelineFormatTesting.edited(document) { object in
       object["target"] = [
         "path": "team/api", "mode": "git", "head": "c1d6b3921e76566c1302c23816b0ba2474f1dd88", "note": NSNull(),
       ]

@@ -107,6 +107,45 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: Testing.Source
   }
 }
 
+/// What the report formats' tests share: the fixture's native report, its output as JSON
+/// objects, and edited copies of the report (a path changed, an error added) for the cases the
+/// fixture does not hold.
+enum PipelineFormatTesting {
+  static func document(_ fixture: ReportFixture, showSecrets: Bool = false) -> NativeReport {
+    NativeReport(report: fixture.report, context: fixture.context(showSecrets: showSecrets))
+  }
+
+  static func object(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+  }
+
+  static func array(_ text: String) throws -> [[String: Any]] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+  }
+
+  /// `document` with its JSON form changed by `edit`, read back.
+  static func edited(_ document: NativeReport, _ edit: (inout [String: Any]) throws -> Void) throws -> NativeReport {
+    var object = try self.object(JSONDocument.text(document))
+    try edit(&object)
+    let data = try JSONSerialization.data(withJSONObject: object)
+    return try JSONDecoder().decode(NativeReport.self, from: data)
+  }
+
+  /// Applies `change` to the first finding (`findings[index]`) of a native report's JSON form.
+  static func editFinding(_ object: inout [String: Any], at index: Int = 0, _ change: (inout [String: Any]) -> Void)
+    throws
+  {
+    var findings = try #require(object["findings"] as? [[String: Any]])
+    change(&findings[index])
+    object["findings"] = findings
+  }
+
+  /// The index of the fixture's finding at `path`.
+  static func findingIndex(_ document: NativeReport, path: String) throws -> Int {
+    try #require(document.findings.firstIndex { $0.path == path })
+  }
+}
+
 @Suite struct ReportFixtureTests {
   @Test func theFixtureHoldsEveryKindOfResult() throws {
     let fixture = try ReportFixture()

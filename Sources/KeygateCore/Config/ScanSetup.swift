@@ -34,13 +34,7 @@ public struct ScanSetup: Sendable {
   /// - Throws: `ConfigError` (file:line:column) for a broken config, rule, ignore or baseline file.
   public init(_ request: Request) throws(ConfigError) {
     let folder = FileContent.kind(at: request.targetPath) == .directory ? request.targetPath : nil
-    if let path = request.configPath {
-      config = try ProjectConfig.load(path: path)
-    } else if let folder, let found = ProjectConfig.discover(in: folder) {
-      config = try ProjectConfig.load(path: found)
-    } else {
-      config = ProjectConfig()
-    }
+    config = try Self.projectConfig(request) ?? ProjectConfig()
     let useBuiltin = config.useBuiltinRules && !request.noBuiltin
     let paths = config.rulePaths + request.rulePaths
     guard useBuiltin || !paths.isEmpty else {
@@ -68,16 +62,17 @@ public struct ScanSetup: Sendable {
   /// The policy engine for the configuration `request` names or the target holds, without
   /// the rules (for `keygate inventory`); nil when there is no keygate.yaml or its checks are off.
   public static func policyEngine(_ request: Request) throws(ConfigError) -> PolicyEngine? {
-    let folder = FileContent.kind(at: request.targetPath) == .directory ? request.targetPath : nil
-    let config: ProjectConfig
-    if let path = request.configPath {
-      config = try ProjectConfig.load(path: path)
-    } else if let folder, let found = ProjectConfig.discover(in: folder) {
-      config = try ProjectConfig.load(path: found)
-    } else {
-      return nil
-    }
+    guard let config = try projectConfig(request) else { return nil }
     return try policyEngine(config: config, request: request)
+  }
+
+  /// The file `--config` names, else keygate.yaml in the target folder; nil when there is none.
+  static func projectConfig(_ request: Request) throws(ConfigError) -> ProjectConfig? {
+    if let path = request.configPath { return try ProjectConfig.load(path: path) }
+    guard FileContent.kind(at: request.targetPath) == .directory,
+      let found = ProjectConfig.discover(in: request.targetPath)
+    else { return nil }
+    return try ProjectConfig.load(path: found)
   }
 
   /// The policy engine for `config`, or nil when there is no keygate.yaml or its checks are off.
