@@ -25,6 +25,14 @@ static inline int CLibgit2_set_pack_windows(size_t window, size_t limit) {
   return rc != 0 ? rc : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
 }
 
+/// libgit2's check that a repository belongs to the current user (git's safe.directory) on or
+/// off. The check keeps git from running hooks and config-named programs of another user's
+/// repository; keygate runs nothing from a repository it reads, and must read a repository a
+/// CI runner or a container mount hands it under another user id.
+static inline int CLibgit2_set_owner_validation(int enabled) {
+  return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+
 /// libgit2 inflates each object into a fresh buffer. glibc serves buffers over 128 KiB with a
 /// memory map of their own and unmaps them on free, so every large blob costs a page fault per
 /// 4 KiB (measured: 7 % of a full-history scan). Buffers up to 64 MiB come from the heap

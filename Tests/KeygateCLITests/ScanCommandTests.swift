@@ -223,4 +223,22 @@ import Testing
       #expect(result.stdout.contains(id))
     }
   }
+  /// A CI runner checks out as root and the job runs as another user; a container image mounts
+  /// the user's repository: keygate reads a repository another user owns like any other (it runs
+  /// nothing from it), instead of falling back to a files-only scan.
+  @Test(.enabled(if: getuid() == 0, "changing a folder's owner needs root (CI runs as root)"))
+  func repositoryOwnedByAnotherUserIsScannedWithItsHistory() throws {
+    let (repo, keys) = try Self.leakyRepository()
+    #expect(try run("/bin/chown", ["-R", "54321:54321", repo.path]).status == 0)
+
+    let result = try KeygateBinary.run(["scan", "--format", "json", repo.path])
+    #expect(result.status == 1, "\(result.stderr)")
+    let report = try Self.json(result.stdout)
+    let findings = try #require(report["findings"] as? [[String: Any]])
+    #expect(findings.map { $0["path"] as? String } == [".env", "scratch.txt", "settings.py"])
+    let history = try #require(findings.first { $0["path"] as? String == "settings.py" })
+    #expect(history["redacted"] as? String == "sk-proj-…" + keys[0].suffix(4))
+    #expect(history["commit"] is [String: Any])
+    #expect(!result.stdout.contains("plain directory"))
+  }
 }
