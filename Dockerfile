@@ -1,4 +1,8 @@
-# keygate's container image: build with `make image` (docker build -t keygate .).
+# keygate's container images: build both with `make image`.
+#   keygate:latest  the runtime stage: keygate and the three libraries it links, nothing else.
+#   keygate:git     the same plus git, for CI jobs that clone other repositories themselves
+#                   (the organisation-wide audit in ci-examples/gitlab/org-audit.gitlab-ci.yml)
+#                   or that need git in the job container (GitHub Actions' checkout).
 #
 # Stage 1 builds keygate with the Swift standard library and Foundation linked statically, so
 # the runtime stage needs only the three libraries keygate links: libgit2, Hyperscan and PCRE2.
@@ -11,16 +15,26 @@ RUN scripts/install-deps.sh \
  && swift build -c release --static-swift-stdlib \
  && install -m 0755 .build/release/keygate /usr/local/bin/keygate
 
-FROM debian:bookworm-slim
+FROM debian:bookworm-slim AS runtime
 ARG RUNTIME_PACKAGES="libgit2-1.5 libhyperscan5 libpcre2-8-0"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends $RUNTIME_PACKAGES \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/keygate /usr/local/bin/keygate
-# Not root. Run with `--user "$(id -u)"` when the mounted repository belongs to another user:
-# git (and libgit2) refuse repositories owned by someone else.
+# Not root. keygate reads a mounted repository whoever owns it; run with `--user "$(id -u)"` so
+# that the reports it writes into the mounted folder belong to you.
 RUN useradd --create-home --uid 10001 keygate
 USER keygate
 WORKDIR /work
 ENTRYPOINT ["keygate"]
 CMD ["--help"]
+
+FROM runtime AS git
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+USER keygate
+
+# `docker build .` without --target builds the runtime image.
+FROM runtime

@@ -34,9 +34,11 @@ bench: release
 	@test -d bench/work/history || bench/make-history.sh bench/work/history
 	bench/history.sh bench/work/history
 
-## Build the container image (a Swift builder stage, then debian:bookworm-slim with the runtime libraries).
+## Build the container images: keygate:latest (debian:bookworm-slim with the runtime libraries only)
+## and keygate:git (the same plus git, for CI jobs that clone). See the Dockerfile.
 image:
-	docker build -t keygate:latest .
+	docker build --target runtime -t keygate:latest .
+	docker build --target git -t keygate:git .
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -18,10 +18,13 @@ public enum KeygateBinary {
       .deletingLastPathComponent().appendingPathComponent(".build/debug/keygate").path
   }
 
-  /// Runs keygate with `arguments` in `directory`.
-  public static func run(_ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
+  /// Runs keygate with `arguments` in `directory`, with `extra` added to its environment.
+  public static func run(
+    _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:]
+  ) throws -> ProcessResult {
     var environment = TemporaryGitRepository.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { _, new in new }
     return try KeygateTestSupport.run(path, arguments, in: directory, environment: environment)
   }
 }
