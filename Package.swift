@@ -22,15 +22,19 @@ let package = Package(
     .systemLibrary(
       name: "CPCRE2", pkgConfig: "libpcre2-8",
       providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+    .systemLibrary(
+      name: "CLibarchive", pkgConfig: "libarchive",
+      providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
 
     // Typed wrappers over the C libraries.
     .target(name: "KeygateGit", dependencies: ["CLibgit2"]),
     .target(name: "KeygateRegex", dependencies: ["CHyperscan", "CPCRE2"]),
+    .target(name: "KeygateArchive", dependencies: ["CLibarchive"]),
 
     // Sources -> matcher -> findings -> gate.
     .target(
       name: "KeygateCore",
-      dependencies: ["KeygateGit", "KeygateRegex", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["KeygateGit", "KeygateRegex", "KeygateArchive", .product(name: "Yams", package: "Yams")]),
     .target(name: "KeygateReporters", dependencies: ["KeygateCore"]),
 
     // The thin command line.

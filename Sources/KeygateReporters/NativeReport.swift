@@ -50,6 +50,9 @@ public struct NativeReport: Codable, Sendable {
     public let secret: String?
     /// How the secret was encoded where found (e.g. `["base64"]`); absent when as written.
     public let encodings: [String]?
+    /// Inside an archive: the archive's path, then each member below it (the parts of `path`
+    /// between `!`); absent otherwise.
+    public let archiveChain: [String]?
     public let suppression: Suppression?
 
     public struct Suppression: Codable, Sendable {
@@ -71,12 +74,13 @@ public struct NativeReport: Codable, Sendable {
       fingerprint = finding.fingerprint
       secret = showSecret ? finding.secret : nil
       encodings = finding.encodings.isEmpty ? nil : finding.encodings
+      archiveChain = finding.archiveChain.isEmpty ? nil : finding.archiveChain
       self.suppression = suppression
     }
 
     enum CodingKeys: String, CodingKey {
       case ruleID = "rule_id", ruleName = "rule_name", provider, severity, kind, source, path, line, column, commit,
-        redacted, fingerprint, secret, encodings, suppression
+        redacted, fingerprint, secret, encodings, archiveChain = "archive_chain", suppression
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,6 +100,7 @@ public struct NativeReport: Codable, Sendable {
       try container.encode(fingerprint, forKey: .fingerprint)
       try container.encodeIfPresent(secret, forKey: .secret)
       try container.encodeIfPresent(encodings, forKey: .encodings)
+      try container.encodeIfPresent(archiveChain, forKey: .archiveChain)
       try container.encodeIfPresent(suppression, forKey: .suppression)
     }
   }

@@ -47,6 +47,27 @@ struct ScanTargetOptions: ParsableArguments {
       valueName: "size"))
   var maxFileSize: FileSize = FileSize(bytes: 50 * 1024 * 1024)
 
+  @Flag(
+    help: """
+      Do not open archives. By default zip (jar, war, whl, apk, nupkg, docx, …), tar, tar.gz/tgz, \
+      tar.bz2, tar.xz, gzip, .deb, 7z and container images (docker/podman save, OCI layouts) are \
+      opened and their members scanned, in files and in git history alike.
+      """)
+  var noArchives = false
+
+  @Option(help: ArgumentHelp("Open archives nested up to this deep (an archive in a file is depth 1).", valueName: "n"))
+  var maxArchiveDepth: Int = ArchiveLimits().maxDepth
+
+  @Option(
+    help: ArgumentHelp(
+      "Stop reading one archive (all its levels) after this much content, e.g. 2GB (a zip bomb stops here); the report says so.",
+      valueName: "size"))
+  var maxArchiveBytes: FileSize = FileSize(bytes: ArchiveLimits().maxExpandedBytes)
+
+  @Option(
+    help: ArgumentHelp("Stop reading one archive (all its levels) after this many members; the report says so.", valueName: "n"))
+  var maxArchiveMembers: Int = ArchiveLimits().maxMembers
+
   @Flag(name: .shortAndLong, help: "No progress line and no summary on standard error; errors are still printed.")
   var quiet = false
 
@@ -68,6 +89,9 @@ struct ScanTargetOptions: ParsableArguments {
     }
     let scopes = [since != nil, range != nil, ci, staged].filter { $0 }.count
     if scopes > 1 { throw ValidationError("--since, --range, --ci and --staged choose what to scan: give one of them.") }
+    if !(1...32).contains(maxArchiveDepth) { throw ValidationError("--max-archive-depth must be between 1 and 32.") }
+    if maxArchiveBytes.bytes <= 0 { throw ValidationError("--max-archive-bytes must be more than 0.") }
+    if maxArchiveMembers <= 0 { throw ValidationError("--max-archive-members must be more than 0.") }
     if policyOnly && secretsOnly { throw ValidationError("--policy-only and --secrets-only exclude each other: give one.") }
     if let range, CommitRange(parsing: range) == nil || !range.contains("..") {
       throw ValidationError("--range expects A..B (or A.. for A..HEAD), e.g. --range origin/main..HEAD.")
@@ -128,6 +152,13 @@ struct ScanTargetOptions: ParsableArguments {
     }
     if let jobs { options.workers = jobs }
     options.maxFileSize = maxFileSize.bytes == 0 ? nil : maxFileSize.bytes
+    if noArchives {
+      options.archives = nil
+    } else {
+      options.archives?.maxDepth = maxArchiveDepth
+      options.archives?.maxExpandedBytes = maxArchiveBytes.bytes
+      options.archives?.maxMembers = maxArchiveMembers
+    }
     let line = quiet ? nil : ProgressLine.startIfTerminal()
     options.progress = line?.progress
     defer { line?.stop() }

@@ -5,7 +5,8 @@ extension Finding {
   public init(match: RawMatch, rule: Rule, source: FindingSource, path: String, commit: CommitSummary?) {
     self.init(
       rule: rule, source: source, path: path, line: match.line, column: match.column, commit: commit,
-      secret: match.secret, encodings: match.encodings, inlineAllow: match.inlineAllow)
+      secret: match.secret, encodings: match.encodings, inlineAllow: match.inlineAllow,
+      archiveMembers: match.archiveMembers)
   }
 }
 
@@ -64,8 +65,12 @@ public struct Finding: Sendable, Hashable {
   /// The rule's severity, unless the policy gate changed it (a leaked key the inventory lists).
   public internal(set) var severity: Severity
   public let source: FindingSource
-  /// Path relative to the scanned root, with `/` separators.
+  /// Path relative to the scanned root, with `/` separators. Inside an archive, the archive's
+  /// path and the members below it joined by `!`: `dist/app.whl!app/config.py`.
   public private(set) var path: String
+  /// Inside an archive: the member paths below the archive, outermost first (`path` holds them
+  /// too, after `!`). Empty otherwise.
+  public let archiveMembers: [String]
   public let line: Int
   public let column: Int
   /// The commit that introduced the secret at this path; nil outside history.
@@ -84,22 +89,31 @@ public struct Finding: Sendable, Hashable {
 
   public init(
     rule: Rule, source: FindingSource, path: String, line: Int, column: Int, commit: CommitSummary?,
-    secret: String, encodings: [String] = [], inlineAllow: InlineAllow? = nil
+    secret: String, encodings: [String] = [], inlineAllow: InlineAllow? = nil, archiveMembers: [String] = []
   ) {
     self.encodings = encodings
+    self.archiveMembers = archiveMembers
     self.inlineAllow = inlineAllow
     ruleID = rule.id
     ruleName = rule.name
     provider = rule.provider
     severity = rule.severity
     self.source = source
-    self.path = path
+    self.path = archiveMembers.isEmpty ? path : ([path] + archiveMembers).joined(separator: "!")
     self.line = line
     self.column = column
     self.commit = commit
     self.secret = secret
     redacted = Redaction.redact(secret, visiblePrefixes: rule.visiblePrefixes)
     fingerprint = SHA256.hexDigest(secret)
+  }
+
+  /// Inside an archive: the archive's path, then each member below it, outermost first
+  /// (`["dist/app.whl", "app/config.py"]`); empty otherwise.
+  public var archiveChain: [String] {
+    guard !archiveMembers.isEmpty else { return [] }
+    let members = archiveMembers.joined(separator: "!")
+    return [String(path.dropLast(members.count + 1))] + archiveMembers
   }
 
   /// The same finding, with its path inside `folder` (a submodule's findings in the

@@ -15,4 +15,7 @@ public struct RawMatch: Sendable, Hashable {
   /// How the secret was encoded where it was found (outermost first), e.g. `["base64"]`; empty
   /// when it was found as written.
   public var encodings: [String] = []
+  /// Where in an archive the match is: the member paths below the archive, outermost first
+  /// (empty for content that is not in an archive).
+  public var archiveMembers: [String] = []
 }

@@ -20,6 +20,14 @@ public struct ScanOptions: Sendable {
   public var range: CommitRange?
   /// Scan checked-out submodules as repositories of their own (`--recurse-submodules`).
   public var recurseSubmodules = false
+  /// How far archives (zip, tar, images, …) in files and blobs are opened; nil opens none
+  /// (`--no-archives`).
+  public var archives: ArchiveLimits? = ArchiveLimits()
+
+  /// The archive reader these options ask for.
+  var archiveContents: ArchiveContents? {
+    archives.map { ArchiveContents(limits: $0, maxMemberSize: maxFileSize) }
+  }
 
   public init(path: String) { self.path = path }
 }
@@ -196,7 +204,7 @@ public struct Scanner: Sendable {
         changedPaths = Set(changes.map(\.path))
         let uncommitted = scanChanges(
           changes, in: repository, workDirectory: workDirectory, problems: &problems, statistics: &statistics,
-          maxFileSize: options.maxFileSize)
+          maxFileSize: options.maxFileSize, archives: options.archiveContents)
         findings += uncommitted
       } catch {
         problems.append(ReadProblem(subject: "working tree", message: "cannot read the index or the working tree: \(error)"))
@@ -254,7 +262,9 @@ public struct Scanner: Sendable {
     func namedProblems(_ blobs: [BlobToScan]) -> [ReadProblem] {
       let paths = Dictionary(blobs.compactMap { blob in blob.path.map { (blob.id, $0) } }, uniquingKeysWith: { a, _ in a })
       return workers + problems.map { blob, problem, pathOnly in
-        let subject = paths[blob].map { pathOnly ? $0 : "blob \(blob) (\($0))" } ?? "blob \(blob)"
+        // Inside an archive, the subject is the member chain (`!member…`) the blob's name goes before.
+        let members = problem.subject
+        let subject = paths[blob].map { pathOnly ? $0 + members : "blob \(blob) (\($0)\(members))" } ?? "blob \(blob)\(members)"
         return ReadProblem(subject: subject, message: problem.message, isIncomplete: problem.isIncomplete)
       }
     }
@@ -271,6 +281,7 @@ public struct Scanner: Sendable {
   func scanBlobs(_ blobs: [BlobToScan], treeGraph: TreeGraph? = nil, options: ScanOptions) -> ScannedBlobs {
     let path = options.path
     let rules = self.rules
+    let archives = options.archiveContents
     let maxFileSize = options.maxFileSize
     let progress = options.progress
     progress?.total.store(blobs.count, ordering: .relaxed)
@@ -311,8 +322,13 @@ public struct Scanner: Sendable {
             let scanned = try workerRepository.withBlobContents(blob.id) { bytes in
               // A Git LFS pointer names content kept outside the repository: say so, scan nothing.
               LFSPointer.matches(bytes)
-                ? (count: bytes.count, matches: .success([]), isLFSPointer: true)
-                : (count: bytes.count, matches: Result { () throws(RegexError) in try matcher.matches(in: bytes) }, isLFSPointer: false)
+                ? (count: bytes.count, matches: .success(ArchiveMatches()), isLFSPointer: true)
+                : (
+                  count: bytes.count,
+                  matches: Result { () throws(RegexError) in
+                    try ArchiveContents.scan(bytes, archives: archives, matcher: &matcher)
+                  }, isLFSPointer: false
+                )
             }
             if scanned.isLFSPointer {
               result.problems.append(
@@ -321,9 +337,12 @@ public struct Scanner: Sendable {
                   isIncomplete: false), true))
             }
             result.bytes += scanned.count
-            let matches = try scanned.matches.get()
-            progress?.record(bytes: scanned.count, matches: matches.count)
-            if !matches.isEmpty { result.matches.append((index, matches)) }
+            let found = try scanned.matches.get()
+            progress?.record(bytes: scanned.count, matches: found.matches.count)
+            if !found.matches.isEmpty { result.matches.append((index, found.matches)) }
+            for problem in found.readProblems(under: "") {
+              result.problems.append((index, problem, false))
+            }
           } catch {
             result.problems.append((index, ReadProblem(subject: "", message: "\(error)"), false))
           }
@@ -473,7 +492,7 @@ public struct Scanner: Sendable {
 
   private func scanChanges(
     _ changes: [WorkingTreeChange], in repository: Repository, workDirectory: String, problems: inout [ReadProblem],
-    statistics: inout ScanStatistics, maxFileSize: Int?
+    statistics: inout ScanStatistics, maxFileSize: Int?, archives: ArchiveContents?
   ) -> [Finding] {
     var matcher: Matcher
     do {
@@ -490,12 +509,13 @@ public struct Scanner: Sendable {
           problems.append(Self.tooLarge("\(change.path) (staged)", size: size, limit: maxFileSize))
         } else {
         do {
-          let matches = try repository.withBlobContents(blob) { bytes in
+          let found = try repository.withBlobContents(blob) { bytes in
             statistics.bytes += bytes.count
-            return Result { () throws(RegexError) in try matcher.matches(in: bytes) }
+            return Result { () throws(RegexError) in try ArchiveContents.scan(bytes, archives: archives, matcher: &matcher) }
           }.get()
           statistics.files += 1
-          for match in matches {
+          problems += found.readProblems(under: "\(change.path) (staged)")
+          for match in found.matches {
             let finding = makeFinding(match, source: .index, path: change.path)
             staged.insert("\(finding.path) \(finding.line) \(finding.column) \(finding.fingerprint)")
             findings.append(finding)
@@ -517,17 +537,26 @@ public struct Scanner: Sendable {
         continue
       default: break
       }
-      if let maxFileSize, let size = FileContent.size(at: absolute), size > maxFileSize {
+      let isArchive = archives != nil && FileContent.isArchive(at: absolute)
+      if !isArchive, let maxFileSize, let size = FileContent.size(at: absolute), size > maxFileSize {
         problems.append(Self.tooLarge(change.path, size: size, limit: maxFileSize))
         continue
       }
       do {
-        let matches = try FileContent.withContents(of: absolute) { bytes in
-          statistics.bytes += bytes.count
-          return try matcher.matches(in: bytes)
+        var found = ArchiveMatches()
+        if let archives, isArchive {
+          // An archive is streamed member by member, whatever its size.
+          found = archives.scan(file: absolute, matcher: &matcher)
+          statistics.bytes += found.bytes
+        } else {
+          found.matches = try FileContent.withContents(of: absolute) { bytes in
+            statistics.bytes += bytes.count
+            return try matcher.matches(in: bytes)
+          }
         }
         statistics.files += 1
-        for match in matches {
+        problems += found.readProblems(under: change.path)
+        for match in found.matches {
           let finding = makeFinding(match, source: .worktree, path: change.path)
           // The same secret at the same place in the staged copy is already reported.
           if !staged.contains("\(finding.path) \(finding.line) \(finding.column) \(finding.fingerprint)") {
@@ -658,6 +687,7 @@ public struct Scanner: Sendable {
     let files = tree?.files ?? [""]
     let rules = self.rules
     let maxFileSize = options.maxFileSize
+    let archives = options.archiveContents
     let progress = options.progress
     progress?.total.store(files.count, ordering: .relaxed)
     let results = runWorkers(min(options.workers, max(1, files.count))) { nextIndex in
@@ -673,6 +703,19 @@ public struct Scanner: Sendable {
         let relative = files[index]
         let path = isSingleFile ? root : root + "/" + relative
         let shown = isSingleFile ? (root as NSString).lastPathComponent : relative
+        // An archive is streamed member by member, whatever its size.
+        if let archives, FileContent.isArchive(at: path) {
+          let (name, isLayer) = ArchiveContents.name(ofFile: shown)
+          let found = archives.scan(file: path, isLayer: isLayer, matcher: &matcher)
+          result.bytes += found.bytes
+          result.files += 1
+          progress?.record(bytes: 0, matches: found.matches.count)
+          result.findings += found.matches.map {
+            Finding(match: $0, rule: rules.rules[$0.ruleIndex], source: .file, path: name, commit: nil)
+          }
+          result.problems += found.readProblems(under: name)
+          continue
+        }
         if let maxFileSize, let size = FileContent.size(at: path), size > maxFileSize {
           result.problems.append(Self.tooLarge(shown, size: size, limit: maxFileSize))
           progress?.record(bytes: 0, matches: 0)

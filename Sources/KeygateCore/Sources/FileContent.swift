@@ -37,6 +37,28 @@ enum FileContent {
     return try data.withUnsafeBytes(body)
   }
 
+  /// The first `count` bytes of the regular file at `path` (fewer for a shorter file); nil
+  /// when it is not a regular file or cannot be read. A final symbolic link is not followed.
+  static func prefix(of path: String, count: Int) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let read = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, count - filled) }
+      if read <= 0 { break }
+      filled += read
+    }
+    return Array(bytes[..<filled])
+  }
+
+  /// True when `path` is a regular file whose content is an archive keygate opens.
+  static func isArchive(at path: String) -> Bool {
+    guard kind(at: path) == .regular, let head = prefix(of: path, count: ArchiveContents.magicLength) else { return false }
+    return head.withUnsafeBytes(ArchiveContents.isArchive)
+  }
+
   /// A short reason for an error from reading a file.
   static func reason(_ error: any Error) -> String {
     if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
