@@ -2,6 +2,10 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
+# Homebrew keeps libarchive out of pkg-config's default paths (macOS ships its own).
+ifeq ($(shell uname -s),Darwin)
+export PKG_CONFIG_PATH := $(shell brew --prefix libarchive 2>/dev/null)/lib/pkgconfig:$(PKG_CONFIG_PATH)
+endif
 KEYGATE := .build/release/keygate
 
 .PHONY: deps build release scan test embed bench format clean image

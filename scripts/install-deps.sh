@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what keygate needs to build on Debian/Ubuntu (apt) or macOS (Homebrew):
 # libgit2, Hyperscan (Vectorscan where Hyperscan is not packaged, e.g. arm64), PCRE2,
-# pkg-config and git. Installs only what is missing. Needs root or sudo on Linux.
+# libarchive, pkg-config and git. Installs only what is missing. Needs root or sudo on Linux.
 set -euo pipefail
 
 have_pkg() { pkg-config --exists "$1" 2>/dev/null; }
 
-if have_pkg libgit2 && have_pkg libhs && have_pkg libpcre2-8 && command -v git >/dev/null; then
-  echo "install-deps: libgit2, libhs and libpcre2-8 are installed"
+if have_pkg libgit2 && have_pkg libhs && have_pkg libpcre2-8 && have_pkg libarchive && command -v git >/dev/null; then
+  echo "install-deps: libgit2, libhs, libpcre2-8 and libarchive are installed"
 else
   case "$(uname -s)" in
     Linux)
@@ -29,18 +29,20 @@ else
         hs=libvectorscan-dev
       fi
       $sudo apt-get install -y -qq --no-install-recommends \
-        libgit2-dev "$hs" libpcre2-dev pkg-config git ca-certificates >/dev/null
+        libgit2-dev "$hs" libpcre2-dev libarchive-dev pkg-config git ca-certificates >/dev/null
       ;;
     Darwin)
       command -v brew >/dev/null || { echo "install-deps: install Homebrew first (https://brew.sh)" >&2; exit 2; }
-      brew install libgit2 vectorscan pcre2 pkg-config
+      brew install libgit2 vectorscan pcre2 libarchive pkg-config
+      # Homebrew keeps libarchive out of the default paths (macOS has its own): show pkg-config it.
+      echo "install-deps: the Makefile points pkg-config at $(brew --prefix libarchive)/lib/pkgconfig" >&2
       ;;
     *)
       echo "install-deps: unsupported system $(uname -s)" >&2
       exit 2
       ;;
   esac
-  echo "install-deps: installed libgit2 $(pkg-config --modversion libgit2), libhs $(pkg-config --modversion libhs), pcre2 $(pkg-config --modversion libpcre2-8)"
+  echo "install-deps: installed libgit2 $(pkg-config --modversion libgit2), libhs $(pkg-config --modversion libhs), pcre2 $(pkg-config --modversion libpcre2-8), libarchive $(pkg-config --modversion libarchive 2>/dev/null || echo "?")"
 fi
 
 if ! command -v swift >/dev/null; then
