@@ -326,7 +326,8 @@ public struct Scanner: Sendable {
                 : (
                   count: bytes.count,
                   matches: Result { () throws(RegexError) in
-                    try ArchiveContents.scan(bytes, archives: archives, matcher: &matcher)
+                    try ArchiveContents.scan(
+                      bytes, named: Self.fileName(blob.path ?? ""), archives: archives, matcher: &matcher)
                   }, isLFSPointer: false
                 )
             }
@@ -511,7 +512,9 @@ public struct Scanner: Sendable {
         do {
           let found = try repository.withBlobContents(blob) { bytes in
             statistics.bytes += bytes.count
-            return Result { () throws(RegexError) in try ArchiveContents.scan(bytes, archives: archives, matcher: &matcher) }
+            return Result { () throws(RegexError) in
+              try ArchiveContents.scan(bytes, named: Self.fileName(change.path), archives: archives, matcher: &matcher)
+            }
           }.get()
           statistics.files += 1
           problems += found.readProblems(under: "\(change.path) (staged)")
@@ -653,6 +656,9 @@ public struct Scanner: Sendable {
     }
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
+
+  /// The last component of a slash-separated path.
+  static func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
 
   /// A deliberate skip of content over `--max-file-size`, listed in the report.
   static func tooLarge(_ subject: String, size: Int, limit: Int) -> ReadProblem {

@@ -33,12 +33,12 @@ struct ArchiveMatches {
 }
 
 extension ArchiveContents {
-  /// Scans `bytes` (a blob, a file's content): an archive's members when `archives` is set and
+  /// Scans `bytes` (a blob, a file's content, named `name`): an archive's members when `archives` is set and
   /// the bytes are an archive, else the bytes themselves.
   static func scan(
-    _ bytes: UnsafeRawBufferPointer, archives: ArchiveContents?, matcher: inout Matcher
+    _ bytes: UnsafeRawBufferPointer, named name: String, archives: ArchiveContents?, matcher: inout Matcher
   ) throws(RegexError) -> ArchiveMatches {
-    if let archives, isArchive(bytes) { return archives.scan(bytes: bytes, matcher: &matcher) }
+    if let archives, isArchive(bytes) { return archives.scan(bytes: bytes, named: name, matcher: &matcher) }
     return ArchiveMatches(matches: try matcher.matches(in: bytes), bytes: bytes.count)
   }
 
@@ -93,20 +93,22 @@ struct ArchiveContents {
     var budget = Budget()
     do {
       let reader = try ArchiveReader(file: path)
-      walk(reader, chain: [], depth: 1, isLayer: isLayer, matcher: &matcher, budget: &budget, into: &result)
+      walk(
+        reader, named: String(path.split(separator: "/").last ?? ""), chain: [], depth: 1, isLayer: isLayer,
+        matcher: &matcher, budget: &budget, into: &result)
     } catch {
       result.problems.append(([], "cannot open as an archive: \(error)", true))
     }
     return result
   }
 
-  /// Scans the archive in `bytes` (a blob, a file's content).
-  func scan(bytes: UnsafeRawBufferPointer, matcher: inout Matcher) -> ArchiveMatches {
+  /// Scans the archive in `bytes` (a blob, a file's content) whose file name is `name`.
+  func scan(bytes: UnsafeRawBufferPointer, named name: String, matcher: inout Matcher) -> ArchiveMatches {
     var result = ArchiveMatches()
     var budget = Budget()
     do {
       let reader = try ArchiveReader(memory: bytes)
-      walk(reader, chain: [], depth: 1, isLayer: false, matcher: &matcher, budget: &budget, into: &result)
+      walk(reader, named: name, chain: [], depth: 1, isLayer: false, matcher: &matcher, budget: &budget, into: &result)
     } catch {
       result.problems.append(([], "cannot open as an archive: \(error)", true))
     }
@@ -124,8 +126,8 @@ struct ArchiveContents {
 
   /// Scans every member of `reader`; nested archives recursively.
   private func walk(
-    _ reader: ArchiveReader, chain: [String], depth: Int, isLayer: Bool, matcher: inout Matcher, budget: inout Budget,
-    into result: inout ArchiveMatches
+    _ reader: ArchiveReader, named archiveName: String, chain: [String], depth: Int, isLayer: Bool,
+    matcher: inout Matcher, budget: inout Budget, into result: inout ArchiveMatches
   ) {
     var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
     while !budget.exhausted {
@@ -139,7 +141,10 @@ struct ArchiveContents {
       }
       guard entry.kind == .regular else { continue }  // directories, links and devices hold no content
       budget.members += 1
-      let members = chain + [Self.memberName(entry.path, inLayer: isLayer)]
+      let name =
+        reader.formatName == "raw" && entry.path == "data"
+        ? Self.decompressedName(of: archiveName) : Self.memberName(entry.path, inLayer: isLayer)
+      let members = chain + [name]
       if budget.members > limits.maxMembers {
         budget.exhausted = true
         result.problems.append((chain, "stopped after \(limits.maxMembers) members (--max-archive-members): the rest of this archive was not scanned", false))
@@ -175,8 +180,8 @@ struct ArchiveContents {
         do {
           let nested = try ArchiveReader(entryOf: reader, prefix: head)
           walk(
-            nested, chain: members, depth: depth + 1, isLayer: Self.isLayer(members.last!), matcher: &matcher,
-            budget: &budget, into: &result)
+            nested, named: String(entry.path.split(separator: "/").last ?? ""), chain: members, depth: depth + 1,
+            isLayer: Self.isLayer(members.last!), matcher: &matcher, budget: &budget, into: &result)
         } catch {
           result.problems.append((members, "cannot open as an archive: \(error)", true))
         }
@@ -226,6 +231,16 @@ struct ArchiveContents {
         result.problems.append((members, "the matching engine failed: \(error)", true))
       }
     }
+  }
+
+  /// A lone compressed file's content is named after it, its compression suffix dropped
+  /// (`settings.json.gz` holds `settings.json`) when the file does not store the name itself.
+  static func decompressedName(of archiveName: String) -> String {
+    for suffix in [".gz", ".gzip", ".bz2", ".xz", ".zst", ".lz4", ".z", ".Z"] where archiveName.hasSuffix(suffix) {
+      let name = String(archiveName.dropLast(suffix.count))
+      if !name.isEmpty { return name }
+    }
+    return archiveName.isEmpty ? "data" : archiveName + " (decompressed)"
   }
 
   static func tooLarge(_ size: Int, limit: Int) -> String {
