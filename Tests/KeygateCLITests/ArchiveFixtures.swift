@@ -8,7 +8,9 @@ import KeygateTestSupport
 ///
 /// Kinds: zip, tar, tgz, tbz2, txz, gz (`content`), deb (`members` go in data.tar.xz), and
 /// images from `layers` (a list of member maps, each layer a tar): oci (a directory), docker
-/// (a `docker save` tarball holding an OCI layout), podman (`podman save`: `<digest>.tar`).
+/// (a `docker save` tarball holding an OCI layout, Docker 25 and later), docker-legacy (`<id>/layer.tar`,
+/// before Docker 25), podman (`podman save`: `<digest>.tar`).
+/// Members are written in name order, since a JSON object has none.
 enum ArchiveFixtures {
   static let builder = #"""
     import gzip, hashlib, io, json, os, sys, tarfile, zipfile
@@ -19,7 +21,7 @@ enum ArchiveFixtures {
     def tar(members, mode="w"):
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode=mode) as archive:
-            for name, value in members.items():
+            for name, value in sorted(members.items()):
                 content = data(value)
                 info = tarfile.TarInfo(name)
                 info.size = len(content)
@@ -64,7 +66,7 @@ enum ArchiveFixtures {
         if kind == "zip":
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for name, value in members.items():
+                for name, value in sorted(members.items()):
                     archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data(value), zipfile.ZIP_DEFLATED)
             return buffer.getvalue()
         if kind in ("tar", "tgz", "tbz2", "txz"):
@@ -76,6 +78,20 @@ enum ArchiveFixtures {
             return ar([("debian-binary", b"2.0\n"), ("control.tar.xz", control), ("data.tar.xz", tar(members, "w:xz"))])
         if kind == "docker":
             return tar_bytes(image_files(spec["layers"]))
+        if kind == "docker-legacy":
+            files, diff_ids, layer_paths = {}, [], []
+            for number, members in enumerate(spec["layers"]):
+                layer = tar(members)
+                layer_id = hashlib.sha256(b"layer %d" % number).hexdigest()
+                files[layer_id + "/VERSION"] = b"1.0"
+                files[layer_id + "/layer.tar"] = layer
+                layer_paths.append(layer_id + "/layer.tar")
+                diff_ids.append("sha256:" + hashlib.sha256(layer).hexdigest())
+            config = json.dumps({"rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
+            config_name = hashlib.sha256(config).hexdigest() + ".json"
+            files[config_name] = config
+            files["manifest.json"] = json.dumps([{"Config": config_name, "RepoTags": ["demo:1"], "Layers": layer_paths}]).encode()
+            return tar_bytes(files)
         if kind == "podman":
             files, diff_ids = {}, []
             for members in spec["layers"]:

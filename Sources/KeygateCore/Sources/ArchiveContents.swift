@@ -256,15 +256,22 @@ struct ArchiveContents {
     return layerDigest(path).map { "sha256:" + $0 } ?? path
   }
 
-  /// True for a member named as a layer (`sha256:…`): its own members are shown from the root.
-  static func isLayer(_ name: String) -> Bool { name.hasPrefix("sha256:") }
+  /// True for a member that is an image layer: named by its digest (`sha256:…`), or a layer of
+  /// the `docker save` format before Docker 25 (`<id>/layer.tar`). Its own members are shown
+  /// from the root.
+  static func isLayer(_ name: String) -> Bool {
+    if name.hasPrefix("sha256:") { return true }
+    let parts = name.split(separator: "/")
+    return parts.count == 2 && parts[1] == "layer.tar" && isDigest(parts[0])
+  }
+
+  static func isDigest(_ text: Substring) -> Bool {
+    text.count == 64 && text.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+  }
 
   /// The hex digest in a layer's path, or nil when the path does not name a layer blob.
   static func layerDigest(_ path: String) -> String? {
     let parts = path.split(separator: "/")
-    func isDigest(_ text: Substring) -> Bool {
-      text.count == 64 && text.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
-    }
     if parts.count >= 3, parts[parts.count - 3] == "blobs", parts[parts.count - 2] == "sha256", isDigest(parts.last!) {
       return String(parts.last!)
     }
