@@ -50,7 +50,7 @@ struct ScanTargetOptions: ParsableArguments {
   @Flag(
     help: """
       Do not open archives. By default zip (jar, war, whl, apk, nupkg, docx, …), tar, tar.gz/tgz, \
-      tar.bz2, tar.xz, gzip, .deb, 7z and container images (docker/podman save, OCI layouts) are \
+      tar.bz2, tar.xz, tar.zst, gzip, .deb and container images (docker/podman save, OCI layouts) are \
       opened and their members scanned, in files and in git history alike.
       """)
   var noArchives = false

@@ -87,6 +87,7 @@ import Yams
       "CI_JOB_ID": "4711", "CI_JOB_TOKEN": "job-token", "CI_SERVER_HOST": "gitlab.example.com",
       "CI_PIPELINE_SOURCE": "merge_request_event", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
       "CI_COMMIT_SHA": String(repeating: "a", count: 40), "CI_PROJECT_DIR": "/builds/group/project",
+      "CI_REGISTRY_IMAGE": "registry.example.com/group/project", "CI_COMMIT_SHORT_SHA": "aaaaaaaa",
     ]
     /// This repository's path in the examples' `include: project:` entries.
     static let keygateProject = "security/keygate"
@@ -134,6 +135,7 @@ import Yams
       Set(Self.gitLabFiles) == [
         "ci-examples/gitlab/keygate.gitlab-ci.yml", "ci-examples/gitlab/advisory-policy.gitlab-ci.yml",
         "ci-examples/gitlab/org-audit.gitlab-ci.yml", "ci-examples/gitlab/project.gitlab-ci.yml",
+        "ci-examples/gitlab/build-artifacts.gitlab-ci.yml",
       ])
   }
 
@@ -228,7 +230,7 @@ import Yams
       if let matrix = ((job["parallel"] as? [String: Any])?["matrix"] as? [[String: Any]])?.first {
         for (key, values) in matrix { variables[key] = (values as? [String])?.first ?? values as? String }
       }
-      let shell = ShellCommandLines(variables: variables)
+      let shell = ShellCommandLines(variables: variables, isPredefined: { $0.hasPrefix("CI_") })
       for section in ["before_script", "script", "after_script"] {
         for line in job[section] as? [String] ?? [] {
           for arguments in try shell.keygateCommands(in: line) {
@@ -279,6 +281,11 @@ import Yams
     let fanOut = try audit.resolved("audit-repository")
     let repositories = ((fanOut["parallel"] as? [String: Any])?["matrix"] as? [[String: Any]])?.first?["REPOSITORY"] as? [String]
     #expect((repositories?.count ?? 0) > 1)
+    let artifacts = try GitLabConfiguration("ci-examples/gitlab/build-artifacts.gitlab-ci.yml")
+    let scanArtifacts = try artifacts.resolved("keygate-artifacts")
+    #expect((scanArtifacts["script"] as? [String] ?? []).joined().contains("keygate scan build-output"))
+    #expect((try artifacts.resolved("publish")["needs"] as? [String])?.contains("keygate-artifacts") == true, "publishing waits for the scan")
+
     let merge = try audit.resolved("audit-merge")
     #expect((merge["script"] as? [String] ?? []).joined().contains("keygate merge reports/*.json"))
     #expect(merge["when"] as? String == "always")

@@ -12,6 +12,8 @@ struct ShellCommandLines {
 
   /// Values of the variables the script may use.
   var variables: [String: String]
+  /// Variables the CI system defines (GitLab's `CI_…`), whose exact value does not matter.
+  var isPredefined: @Sendable (String) -> Bool = { _ in false }
   /// The value of every `${{ … }}` expression (GitHub Actions).
   var expressionValue = "0123456789abcdef0123456789abcdef01234567"
 
@@ -156,7 +158,7 @@ struct ShellCommandLines {
   }
 
   private func value(of name: String, in line: String) throws(Problem) -> String {
-    guard let value = variables[name] else {
+    guard let value = variables[name] ?? (isPredefined(name) ? "predefined-\(name.lowercased())" : nil) else {
       throw Problem(description: "$\(name) is not defined by the example or the CI system, in: \(line)")
     }
     return value
