@@ -91,7 +91,7 @@ extension Repository {
     return try addedContent(of: diff)
   }
 
-  private func lookupTree(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
+  func lookupTree(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
     var tree: OpaquePointer?
     try id.withGitOID { oid throws(GitError) in try check(git_tree_lookup(&tree, pointer, oid), function: "git_tree_lookup") }
     return tree

@@ -18,7 +18,7 @@ struct Keygate: ParsableCommand {
       or written. CI templates are linted that way.
       """,
     version: KeygateVersion.current,
-    subcommands: [Scan.self, InventoryCommand.self, MergeCommand.self, Rules.self, BaselineCommand.self, RedactCommand.self, InstallHookCommand.self, UninstallHookCommand.self],
+    subcommands: [Scan.self, InventoryCommand.self, AuditTrailCommand.self, MergeCommand.self, Rules.self, BaselineCommand.self, RedactCommand.self, InstallHookCommand.self, UninstallHookCommand.self],
     defaultSubcommand: nil)
 
   /// The environment variable that turns a run into a check of the command line.

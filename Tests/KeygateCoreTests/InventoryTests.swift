@@ -120,6 +120,87 @@ import Testing
     #expect(!messages.contains { $0.contains(Self.valueLike) })
   }
 
+  /// The event trigger: a key owned by, personal to, or accessible to someone who left.
+  @Test func departuresRequireRotation() throws {
+    let text = """
+      version: 1
+      people:
+        - name: Alice Example
+          email: alice@example.com
+          left: 2026-01-10
+        - name: Bob Example
+          left: 2026-03-01
+        - name: Carol Example
+      keys:
+        - name: 25-10-AI-TicketNG-Prod
+          provider: openai
+          kind: service
+          owner: team-ticketng
+          environment: prod
+          created: 2025-10-02
+          rotated: 2025-12-20
+          secret_ref: vault:a
+          used_by: [api]
+          last4: "Aa11"
+          access: [alice@example.com, Bob Example, Carol Example]
+        - name: 25-12-AI-Search-Prod
+          provider: openai
+          kind: service
+          owner: team-search
+          environment: prod
+          created: 2025-12-01
+          rotated: 2026-01-12
+          secret_ref: vault:b
+          used_by: [search]
+          last4: "Bb22"
+          access: [Alice Example]
+        - name: 25-11-Alice-Chat-Laptop
+          provider: openai
+          kind: personal
+          owner: Alice Example
+          environment: staging
+          created: 2025-11-01
+          secret_ref: vault:c
+          last4: "Cc33"
+        - name: 25-11-AI-Billing-Prod
+          provider: openai
+          kind: service
+          owner: alice@example.com
+          environment: prod
+          created: 2025-11-01
+          secret_ref: vault:d
+          used_by: [billing]
+          last4: "Dd44"
+        - name: 25-09-AI-Old-Prod
+          provider: openai
+          kind: service
+          owner: alice@example.com
+          environment: prod
+          created: 2025-09-01
+          secret_ref: vault:e
+          used_by: [old]
+          last4: "Ee55"
+          status: revoked
+          access: [Alice Example]
+      """
+    let violations = try Self.engine(text, asOf: "2026-01-15").inventoryViolations()
+      .filter { $0.ruleID == PolicyRule.rotateAfterDeparture }.sorted(by: PolicyViolation.reportOrder)
+    #expect(violations.map { "\($0.subject ?? "") \($0.line) \($0.level.rawValue) \($0.severity.rawValue)" } == [
+      "25-10-AI-TicketNG-Prod 21 error high",
+      "25-11-Alice-Chat-Laptop 35 error high",
+      "25-11-AI-Billing-Prod 44 error high",
+    ])
+    #expect(violations[0].message == "Alice Example had access to `25-10-AI-TicketNG-Prod` and left on 2026-01-10; the key was last rotated on 2025-12-20, before that: rotate it now")
+    #expect(violations[1].message.hasSuffix("is the personal key of Alice Example, who left on 2026-01-10: revoke it"))
+    #expect(violations[2].message.hasSuffix("is owned by Alice Example, who left on 2026-01-10: rotate it and give it a new owner"))
+    // Bob leaves later (not yet as of 2026-01-15); the search key was rotated after Alice left;
+    // the revoked key needs nothing; Carol has not left.
+    let later = try Self.engine(text, asOf: "2026-03-02").inventoryViolations()
+      .filter { $0.ruleID == PolicyRule.rotateAfterDeparture }
+    #expect(later.filter { $0.message.hasPrefix("Bob Example had access") }.count == 1)
+    #expect(!later.contains { $0.subject == "25-12-AI-Search-Prod" || $0.subject == "25-09-AI-Old-Prod" })
+  }
+
   @Test func aCleanInventoryHasNoViolations() throws {
     let text = """
       version: 1

@@ -107,6 +107,7 @@ public struct PolicyConfig: Sendable {
   public static let checks = [
     PolicyRule.allowedModels, PolicyRule.unknownModel, PolicyRule.keyNaming, PolicyRule.rotationAge,
     PolicyRule.inventory, PolicyRule.clientExposure, PolicyRule.hardcodedKey, PolicyRule.sharedKey,
+    PolicyRule.rotateAfterDeparture,
   ]
   /// The built-in defaults, from `policies/defaults/keygate.yaml` (built into the binary).
   static let builtinDefaults = BuiltinDefaults.load()

@@ -66,6 +66,12 @@ public struct ScanSetup: Sendable {
     return try policyEngine(config: config, request: request)
   }
 
+  /// The inventory file the configuration `request` names or the target holds names
+  /// (`inventory:`), without reading it; nil when there is no configuration or it names none.
+  public static func inventoryPath(_ request: Request) throws(ConfigError) -> String? {
+    try projectConfig(request)?.policy.inventoryPath
+  }
+
   /// The file `--config` names, else keygate.yaml in the target folder; nil when there is none.
   static func projectConfig(_ request: Request) throws(ConfigError) -> ProjectConfig? {
     if let path = request.configPath { return try ProjectConfig.load(path: path) }

@@ -1,5 +1,6 @@
 /// The key inventory against the project's conventions: naming (`policy.key-naming`), rotation
-/// age and expiry (`policy.rotation-age`), and completeness (`policy.inventory`).
+/// age and expiry (`policy.rotation-age`), completeness (`policy.inventory`), and rotation after
+/// someone with access left (`policy.rotate-after-departure`).
 struct InventoryChecks {
   let config: PolicyConfig
   let inventory: KeyInventory
@@ -36,8 +37,36 @@ struct InventoryChecks {
       checkNaming(key, add: add)
       checkCompleteness(key, names: names, environments: environments, add: add)
       checkRotation(key, add: add)
+      checkDepartures(key, add: add)
     }
     return violations
+  }
+
+  /// The event trigger of rotation: someone who owned the key, or had access to its value, has
+  /// left (`people:` with `left:` on or before today).
+  private func checkDepartures(_ key: InventoryKey, add: Add) {
+    guard key.status != .revoked else { return }
+    let departed = inventory.people.filter { $0.left.map { $0 <= today } ?? false }
+    func person(named reference: String) -> KeyInventory.Person? {
+      let wanted = reference.lowercased()
+      return departed.first { $0.name.lowercased() == wanted || $0.email?.lowercased() == wanted }
+    }
+    if let owner = person(named: key.owner), let left = owner.left {
+      add(
+        PolicyRule.rotateAfterDeparture, .error, .high, "owner",
+        key.kind == .personal
+          ? "`\(key.name)` is the personal key of \(owner.name), who left on \(left): revoke it"
+          : "`\(key.name)` is owned by \(owner.name), who left on \(left): rotate it and give it a new owner")
+    }
+    for reference in key.access {
+      guard let person = person(named: reference), let left = person.left, key.lastRotated < left,
+        key.owner.lowercased() != reference.lowercased()
+      else { continue }
+      add(
+        PolicyRule.rotateAfterDeparture, .error, .high, "access",
+        "\(person.name) had access to `\(key.name)` and left on \(left); the key was last rotated on "
+          + "\(key.lastRotated), before that: rotate it now")
+    }
   }
 
   private typealias Add = (String, PolicyViolation.Level, Severity, String, String) -> Void

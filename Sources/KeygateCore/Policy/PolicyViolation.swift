@@ -54,6 +54,7 @@ public enum PolicyRule {
   public static let clientExposure = "policy.client-exposure"
   public static let hardcodedKey = "policy.hardcoded-key"
   public static let sharedKey = "policy.shared-key"
+  public static let rotateAfterDeparture = "policy.rotate-after-departure"
 }
 
 /// What each policy check is, for reports that list the checks that ran (SARIF rules, JUnit
@@ -114,6 +115,13 @@ public struct PolicyCheckDescription: Sendable, Hashable {
       description:
         "The same secret in files of two environments, or an inventory key found in another environment's files.",
       help: "Give each environment (and each person and service) its own key, so one can be rotated without the others."),
+    PolicyCheckDescription(
+      id: PolicyRule.rotateAfterDeparture, name: "Key to rotate after someone left",
+      description:
+        "A key owned by (or personal to) someone the inventory's `people` lists as having left, or a key last rotated "
+        + "before the departure of someone listed in its `access`: that person may still hold the value.",
+      help: "Rotate the key now (create key B, roll it out, revoke key A), set `rotated:`, and give it a new owner; "
+        + "revoke a departed person's personal keys."),
   ]
 
   public static func named(_ id: String) -> PolicyCheckDescription? { all.first { $0.id == id } }
