@@ -43,9 +43,9 @@ public struct CodeQualityReporter: Reporter {
       case "worktree": description += " in the working tree"
       default: break
       }
-      if let inventory = secrets[finding.fingerprint]?.inventory {
-        description +=
-          " — inventory key \(inventory.name): " + (inventory.action == "clean-up" ? "remove it" : "rotate it now")
+      let inventory = secrets[finding.fingerprint]?.inventory
+      if let inventory {
+        description += " — inventory key \(inventory.name): " + RotationPlan.headline(inventory)
       } else {
         description += ": revoke and rotate the key"
       }

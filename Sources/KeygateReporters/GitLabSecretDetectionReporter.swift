@@ -68,7 +68,7 @@ public struct GitLabSecretDetectionReporter: Reporter {
         description +=
           " It is the inventory key \(inventory.name) (owner \(inventory.owner)"
           + (inventory.environment.map { ", environment \($0)" } ?? "") + ", \(inventory.status)): "
-          + (inventory.action == "clean-up" ? "the key is revoked; remove it from the code." : "rotate it now.")
+          + RotationPlan.headline(inventory) + "."
       }
       var details: [String: Detail] = [
         "source": Detail(name: "Found in", value: finding.source),
@@ -83,7 +83,8 @@ public struct GitLabSecretDetectionReporter: Reporter {
           id: ids.next("secret:\(finding.ruleID):\(finding.fingerprint):\(finding.path):\(finding.commit?.sha ?? "")"),
           name: String(finding.ruleName.prefix(255)), description: description,
           severity: Self.severity(finding.severity),
-          solution: String((rule?.remediation ?? secret?.remediation ?? "Revoke the key and replace it.").prefix(7000)),
+          solution: String(
+            (secret?.inventory.map(RotationPlan.paragraph) ?? rule?.remediation ?? secret?.remediation ?? "Revoke the key and replace it.").prefix(7000)),
           identifiers: [
             Identifier(
               type: "keygate_rule_id", name: "keygate rule \(finding.ruleID)", value: finding.ruleID,

@@ -208,11 +208,8 @@ public struct JUnitReporter: Reporter {
           text +=
             "  inventory:   \(link.name) (owner \(link.owner)\(link.environment.map { ", environment \($0)" } ?? ""), "
             + "status \(link.status)): "
-            + (link.action == "clean-up"
-              ? "revoked: lower urgency, but clean it from the code"
-              : "rotate now"
-                + (link.usedBy.isEmpty ? "" : " (roll out the new key to \(link.usedBy.joined(separator: ", ")))"))
-            + "\n"
+            + RotationPlan.headline(link) + "\n"
+            + link.rotationSteps.enumerated().map { "    \($0.offset + 1). \($0.element)\n" }.joined()
         }
       }
       let remediation = secret?.remediation ?? rule.remediation

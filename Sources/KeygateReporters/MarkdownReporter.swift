@@ -169,8 +169,7 @@ public struct MarkdownReporter: Reporter {
         + ["status \(Self.escape(link.status))"]
       out +=
         "- **Inventory:** \(Self.code(link.name)) (\(details.joined(separator: ", "))): "
-        + (link.action == "clean-up"
-          ? "**revoked: clean up** (lower urgency, but remove it from the code)" : "**rotate now**")
+        + "**\(Self.escape(RotationPlan.headline(link)))**"
         + "\n"
     } else if let inventory = document.policy?.inventory {
       out += "- **Inventory:** no entry in \(Self.code(inventory)) matches this key: find its owner and add it\n"
@@ -217,28 +216,30 @@ public struct MarkdownReporter: Reporter {
       ? "If required, clean history (git filter-repo, then force-push): every clone still has the key, so rotation is what protects you"
       : "It is not committed: remove it before the next commit (no history to clean)"
     var steps: [String]
-    if secret.inventory?.action == "clean-up" {
-      steps = [
-        "Confirm key A is revoked at the provider (a request with it fails)",
-        "Remove key A from the code: load keys from an environment variable or the secret manager",
-        history,
-      ]
+    if let inventory = secret.inventory {
+      // The inventory's plan (the same steps every format gives), plus the code and history.
+      steps = inventory.rotationSteps
+      if inventory.action != "clean-up" {
+        steps.insert("Remove key A from the code: load the key from an environment variable or the secret manager", at: 2)
+      }
+      steps.append(history)
     } else {
-      let usedBy = secret.inventory?.usedBy ?? []
-      let name = secret.inventory.map { " (\(Self.code($0.name)))" } ?? ""
       steps = [
-        "Create key B at the provider with the same scope (project, permissions, environment) as key A\(name)",
+        "Create key B at the provider with the same scope (project, permissions, environment) as key A",
         "Store key B in the secret manager",
         "Remove key A from the code: load the key from an environment variable or the secret manager",
-        "Roll out key B, canary first"
-          + (usedBy.isEmpty ? "" : ": " + usedBy.map(Self.code).joined(separator: ", ")),
+        "Roll out key B, canary first",
         "Validate: requests with key B succeed, and key A's usage at the provider drops to zero",
-        "Revoke key A" + (secret.inventory == nil ? "" : ", and record the rotation in the inventory (`rotated:`)"),
+        "Revoke key A",
         history,
       ]
     }
     let title =
-      secret.inventory?.action == "clean-up" ? "**Clean up** (the key is revoked):" : "**Rotate without downtime:**"
+      switch secret.inventory?.action {
+      case "clean-up": "**Clean up** (the key is revoked):"
+      case "finish-rotation": "**Finish the rotation now** (the key leaked while being replaced):"
+      default: "**Rotate without downtime:**"
+      }
     return title + "\n\n" + steps.map { "- [ ] \($0)\n" }.joined()
   }
 

@@ -124,19 +124,32 @@ public struct NativeReport: Codable, Sendable {
       public let environment: String?
       public let status: String
       public let usedBy: [String]
-      /// `rotate-now` for an active or rotating key, `clean-up` for a revoked one.
+      /// `rotate-now` for an active key, `finish-rotation` for a rotating one, `clean-up` for a
+      /// revoked one.
       public let action: String
+      /// The key replacing it, for a rotating key.
+      public let successor: String?
+      /// What to do, step by step (the zero-downtime rotation, naming the services to roll),
+      /// from the fields above: written in the JSON report, never read back.
+      public var rotationSteps: [String] {
+        RotationPlan.steps(name: name, action: action, usedBy: usedBy, successor: successor)
+      }
       enum CodingKeys: String, CodingKey {
-        case name, owner, environment, status, usedBy = "used_by", action
+        case name, owner, environment, status, usedBy = "used_by", action, successor
+      }
+      enum EncodingKeys: String, CodingKey {
+        case name, owner, environment, status, usedBy = "used_by", action, successor, rotationSteps = "rotation_steps"
       }
       public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+        var container = encoder.container(keyedBy: EncodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encode(owner, forKey: .owner)
         try container.encode(environment, forKey: .environment)
         try container.encode(status, forKey: .status)
         try container.encode(usedBy, forKey: .usedBy)
         try container.encode(action, forKey: .action)
+        try container.encode(successor, forKey: .successor)
+        try container.encode(rotationSteps, forKey: .rotationSteps)
       }
     }
 
@@ -325,7 +338,7 @@ public struct NativeReport: Codable, Sendable {
         inventory: report.policy?.links[$0.fingerprint].map {
           Secret.Inventory(
             name: $0.name, owner: $0.owner, environment: $0.environment, status: $0.status.rawValue, usedBy: $0.usedBy,
-            action: $0.status == .revoked ? "clean-up" : "rotate-now")
+            action: RotationPlan.action(for: $0.status), successor: $0.successor)
         })
     }
     policy = report.policy.map { policy in

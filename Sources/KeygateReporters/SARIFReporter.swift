@@ -131,10 +131,11 @@ public struct SARIFReporter: Reporter {
     }
     let secret = secrets[finding.fingerprint]
     if let inventory = secret?.inventory {
-      let action = inventory.action == "clean-up" ? "remove it (the key is revoked)" : "rotate it now"
-      text += ". Inventory key \(inventory.name) (owner \(inventory.owner)): \(action)"
+      text += ". Inventory key \(inventory.name) (owner \(inventory.owner)): \(RotationPlan.headline(inventory)): "
+        + RotationPlan.numbered(inventory.rotationSteps)
+    } else {
+      text += "."
     }
-    text += "."
 
     let location: Location
     if finding.source == "unreachable" {
@@ -166,7 +167,8 @@ public struct SARIFReporter: Reporter {
         },
         inventory: secret?.inventory.map {
           InventoryProperties(
-            name: $0.name, owner: $0.owner, environment: $0.environment, status: $0.status, action: $0.action)
+            name: $0.name, owner: $0.owner, environment: $0.environment, status: $0.status, action: $0.action,
+            usedBy: $0.usedBy, rotationSteps: $0.rotationSteps)
         },
         subject: nil, policyLevel: nil))
   }
@@ -477,6 +479,11 @@ public struct SARIFReporter: Reporter {
     let environment: String?
     let status: String
     let action: String
+    let usedBy: [String]
+    let rotationSteps: [String]
+    enum CodingKeys: String, CodingKey {
+      case name, owner, environment, status, action, usedBy = "used_by", rotationSteps = "rotation_steps"
+    }
   }
   struct ResultProperties: Encodable {
     let kind: String

@@ -42,11 +42,11 @@ public struct TextReporter: Reporter {
       if let link = report.policy?.links[secret.fingerprint] {
         out += "  inventory    \(link.name) (owner \(link.owner)\(link.environment.map { ", environment \($0)" } ?? ""), "
           + "status \(link.status.rawValue))\n"
-        if link.status == .revoked {
-          out += "               revoked: lower urgency, but clean it from the code\n"
-        } else {
-          out += style.red("               rotate now") + (link.usedBy.isEmpty ? "" : ": roll out the new key to \(link.usedBy.joined(separator: ", "))") + "\n"
-        }
+        let action = RotationPlan.action(for: link.status)
+        let headline = RotationPlan.headline(action: action, successor: link.successor)
+        out += "               " + (action == "clean-up" ? headline : style.red(headline)) + "\n"
+        let steps = RotationPlan.steps(name: link.name, action: action, usedBy: link.usedBy, successor: link.successor)
+        for (number, step) in steps.enumerated() { out += "                 \(number + 1). \(step)\n" }
       }
       out += "  found at\n"
       for finding in secret.findings {

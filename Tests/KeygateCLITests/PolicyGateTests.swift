@@ -96,7 +96,8 @@ import Testing
     let text = try KeygateBinary.run(["scan", repo.path, "--as-of", "2026-01-15", "--no-color"])
     #expect(text.status == 1)
     #expect(text.stdout.contains("inventory    25-10-AI-TicketNG-Prod (owner team-ticketng, environment prod, status active)"))
-    #expect(text.stdout.contains("rotate now: roll out the new key to ticket-api, ticket-worker"))
+    #expect(text.stdout.contains("               rotate now\n"))
+    #expect(text.stdout.contains("3. Roll out key B, canary first: `ticket-api`, `ticket-worker`"))
     #expect(text.stdout.contains("Policy (keygate.yaml, inventory keys.yaml, as of 2026-01-15, 7 files): 8 errors, 0 warnings"))
     #expect(text.stdout.contains("FAIL: 2 secrets in 3 locations and 8 policy violations."))
   }

@@ -186,9 +186,9 @@ import Testing
     let violations = try Self.engine(text, asOf: "2026-01-15").inventoryViolations()
       .filter { $0.ruleID == PolicyRule.rotateAfterDeparture }.sorted(by: PolicyViolation.reportOrder)
     #expect(violations.map { "\($0.subject ?? "") \($0.line) \($0.level.rawValue) \($0.severity.rawValue)" } == [
-      "25-10-AI-TicketNG-Prod 21 error high",
+      "25-10-AI-TicketNG-Prod 20 error high",
       "25-11-Alice-Chat-Laptop 35 error high",
-      "25-11-AI-Billing-Prod 44 error high",
+      "25-11-AI-Billing-Prod 43 error high",
     ])
     #expect(violations[0].message == "Alice Example had access to `25-10-AI-TicketNG-Prod` and left on 2026-01-10; the key was last rotated on 2025-12-20, before that: rotate it now")
     #expect(violations[1].message.hasSuffix("is the personal key of Alice Example, who left on 2026-01-10: revoke it"))

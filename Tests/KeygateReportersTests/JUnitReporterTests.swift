@@ -34,7 +34,7 @@ import Testing
   @Test func oneTestCasePerRuleAndPolicyCheckWithUniqueNames() throws {
     let xml = try parse(JUnitReporter().render(document))
     let checks = try #require(document.policy?.checks)
-    #expect(checks.count == 8)
+    #expect(checks.count == 9)
     let classnames = try strings(xml, "//testcase/@classname")
     let names = try strings(xml, "//testcase/@name")
     #expect(names.count == document.rules.count + checks.count)
@@ -44,7 +44,7 @@ import Testing
     #expect(pairs.contains("keygate.policy policy.allowed-models"))
     #expect(try strings(xml, "/testsuites/testsuite/@name") == ["keygate.secrets", "keygate.policy"])
     #expect(try strings(xml, "/testsuites/testsuite/@id") == ["0", "1"])
-    #expect(try strings(xml, "/testsuites/testsuite/@tests") == [String(document.rules.count), "8"])
+    #expect(try strings(xml, "/testsuites/testsuite/@tests") == [String(document.rules.count), "9"])
     #expect(try strings(xml, "/testsuites/testsuite/@failures") == ["3", "2"])
     #expect(try strings(xml, "/testsuites/testsuite/@errors") == ["0", "0"])
     #expect(try strings(xml, "/testsuites/testsuite/@timestamp") == ["2026-01-15T10:00:00", "2026-01-15T10:00:00"])
@@ -92,8 +92,10 @@ import Testing
       ))
     #expect(
       text.contains(
-        "\n  inventory:   25-10-AI-Chat-Prod (owner team-chat, environment prod, status active): rotate now (roll out the new key to chat-api)\n"
+        "\n  inventory:   25-10-AI-Chat-Prod (owner team-chat, environment prod, status active): rotate now\n"
+          + "    1. Create key B at the provider with the same scope (project, permissions, environment) as key A (`25-10-AI-Chat-Prod`)\n"
       ))
+    #expect(text.contains("\n    3. Roll out key B, canary first: `chat-api`\n"))
     #expect(text.contains("\n[2/2] src/settings.py:1:19\n"))
     #expect(text.contains("\nWhat to do:\n- Revoke the key at https://platform.openai.com/api-keys"))
     #expect(text.contains("rotation is what protects you"))
@@ -232,7 +234,7 @@ import Testing
     let xml = try parse(rendered)
     #expect(try strings(xml, "/testsuites/testsuite/@name") == ["keygate.policy"])
     #expect(try strings(xml, "/testsuites/testsuite/@id") == ["0"])
-    #expect(try strings(xml, "//testcase/@name").count == 8)
+    #expect(try strings(xml, "//testcase/@name").count == 9)
   }
 
   @Test func aFindingOfAnUnlistedRuleStillFails() throws {
@@ -244,7 +246,7 @@ import Testing
     let rendered = JUnitReporter().render(edited)
     #expect(try SchemaValidation.xmlErrors(rendered, xsd: "junit.xsd") == [])
     let xml = try parse(rendered)
-    #expect(try strings(xml, "//testcase/@name").count == document.rules.count + 8)
+    #expect(try strings(xml, "//testcase/@name").count == document.rules.count + 9)
     #expect(
       try strings(xml, "//testcase[@classname='keygate.secrets.openai'][@name='openai-user-key']/failure/@message") == [
         "notes.txt:1: OpenAI user API key (legacy) (sk-…pdZv)"

@@ -76,7 +76,7 @@ import Testing
         - [ ] Remove key A from the code: load the key from an environment variable or the secret manager
         - [ ] Roll out key B, canary first: `chat-api`
         - [ ] Validate: requests with key B succeed, and key A's usage at the provider drops to zero
-        - [ ] Revoke key A, and record the rotation in the inventory (`rotated:`)
+        - [ ] Revoke key A, and record the rotation in the inventory (`rotated:`, and the new key's entry)
         - [ ] If required, clean history (git filter-repo, then force-push): every clone still has the key, so rotation is what protects you
 
         > Revoke the key at https://platform.openai.com/api-keys and create a new one for the same project (zero downtime: create key B, store it in your secret manager, roll it out, check it works, then revoke key A). Load keys from environment variables or a secret manager, never from the repository. If the key was pushed, it is in every clone: rotating it is required; rewriting history is optional.
@@ -107,10 +107,32 @@ import Testing
     #expect(
       key.contains(
         "- **Inventory:** `25-10-AI-Chat-Prod` (owner team-chat, environment prod, status revoked): "
-          + "**revoked: clean up** (lower urgency, but remove it from the code)"))
+          + "**revoked: lower urgency, but clean it from the code**"))
     #expect(key.contains("**Clean up** (the key is revoked):"))
-    #expect(key.contains("- [ ] Confirm key A is revoked at the provider (a request with it fails)"))
+    #expect(key.contains("- [ ] Confirm key A (`25-10-AI-Chat-Prod`) is revoked at the provider: a request with it fails"))
     #expect(!key.contains { $0.contains("Create key B") })
+  }
+
+  /// A key that leaks while it is being rotated: finish the rotation now, to its successor.
+  @Test func aRotatingInventoryKeyFinishesItsRotation() throws {
+    let rotating = try PipelineFormatTesting.edited(document) { object in
+      var secrets = try #require(object["secrets"] as? [[String: Any]])
+      var inventory = try #require(secrets[1]["inventory"] as? [String: Any])
+      inventory["status"] = "rotating"
+      inventory["action"] = "finish-rotation"
+      inventory["successor"] = "26-01-AI-Chat-Prod"
+      secrets[1]["inventory"] = inventory
+      object["secrets"] = secrets
+    }
+    let key = section(MarkdownReporter().render(rotating), "#### 2. OpenAI project API key `sk-proj-…JuqN`")
+    #expect(key.contains { $0.hasSuffix("**finish the rotation now (successor 26-01-AI-Chat-Prod)**") })
+    #expect(key.contains("**Finish the rotation now** (the key leaked while being replaced):"))
+    #expect(key.contains("- [ ] Roll out key B (`26-01-AI-Chat-Prod`) wherever key A (`25-10-AI-Chat-Prod`) is still used, canary first: `chat-api`"))
+    #expect(key.contains("- [ ] Revoke key A now: it has leaked, so the rotation cannot wait for its grace period"))
+    let rendered = [
+      SARIFReporter().render(rotating), GitLabSecretDetectionReporter().render(rotating), JUnitReporter().render(rotating),
+    ]
+    for text in rendered { #expect(text.contains("finish the rotation now") || text.contains("Finish the rotation now")) }
   }
 
   @Test func policyViolationsSuppressedFindingsAndUnreadableInput() throws {
@@ -127,7 +149,7 @@ import Testing
     #expect(
       section(markdown, "### Policy violations") == [
         "### Policy violations", "",
-        "`keygate.yaml`, inventory `keys.yaml`, as of 2026-01-15, 8 files, 8 checks: 1 error, 1 warning.", "",
+        "`keygate.yaml`, inventory `keys.yaml`, as of 2026-01-15, 8 files, 9 checks: 1 error, 1 warning.", "",
         "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |",
         "| high | `policy.allowed-models` | `deploy/prod/chat.yaml:1` | `gpt-4o` is not allowed in environment `prod` "
           + "(allowed: gpt-4o-mini): use an allowed model, or add it to `environments.prod.allowed_models` in keygate.yaml after review |",

@@ -136,7 +136,8 @@ import Testing
     let results = try Self.results(SARIFReporter().render(fixture.report, context: fixture.context()))
     let result = try #require(results.first { Self.location($0).uri == "deploy/prod/worker.env" })
     let message = try #require((result["message"] as? [String: Any])?["text"] as? String)
-    #expect(message.contains("Inventory key 25-10-AI-Chat-Prod (owner team-chat): rotate it now"))
+    #expect(message.contains("Inventory key 25-10-AI-Chat-Prod (owner team-chat): rotate now: 1. Create key B"))
+    #expect(message.contains("3. Roll out key B, canary first: `chat-api`."))
     let inventory = (result["properties"] as? [String: Any])?["inventory"] as? [String: Any]
     #expect(inventory?["name"] as? String == "25-10-AI-Chat-Prod")
   }

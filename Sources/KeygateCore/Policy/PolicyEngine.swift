@@ -24,6 +24,8 @@ public struct InventoryLink: Sendable, Hashable {
   public let environment: String?
   public let status: InventoryKey.Status
   public let usedBy: [String]
+  /// The key replacing it, for a key being rotated.
+  public let successor: String?
 }
 
 /// Runs the policy checks: the key inventory, every project file's models, client-side
@@ -181,7 +183,8 @@ public struct PolicyEngine: Sendable {
     // Two entries with the same provider and last four cannot be told apart: no link.
     guard matches.count == 1, let key = matches.first else { return nil }
     return InventoryLink(
-      name: key.name, owner: key.owner, environment: key.environment, status: key.status, usedBy: key.usedBy ?? [])
+      name: key.name, owner: key.owner, environment: key.environment, status: key.status, usedBy: key.usedBy ?? [],
+      successor: key.successor)
   }
 
   static func sameProvider(_ a: String, _ b: String) -> Bool {
