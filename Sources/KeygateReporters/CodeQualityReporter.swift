@@ -49,6 +49,9 @@ public struct CodeQualityReporter: Reporter {
       } else {
         description += ": revoke and rotate the key"
       }
+      if let verification = secrets[finding.fingerprint]?.verification {
+        description += " (live check: \(verification.status.rawValue))"
+      }
       issues.append(
         Issue(
           description: description, checkName: finding.ruleID,

@@ -70,12 +70,16 @@ public struct GitLabSecretDetectionReporter: Reporter {
           + (inventory.environment.map { ", environment \($0)" } ?? "") + ", \(inventory.status)): "
           + RotationPlan.headline(inventory) + "."
       }
+      if let verification = secret?.verification { description += " Live check: \(LiveStatus.phrase(verification))." }
       var details: [String: Detail] = [
         "source": Detail(name: "Found in", value: finding.source),
         "fingerprint": Detail(name: "Secret fingerprint (SHA-256)", value: finding.fingerprint),
       ]
       if let inventory = secret?.inventory {
         details["inventory"] = Detail(name: "Inventory key", value: inventory.name)
+      }
+      if let verification = secret?.verification {
+        details["live_status"] = Detail(name: "Live status (--verify)", value: LiveStatus.phrase(verification))
       }
       let references = (rule?.references ?? []).filter(Self.isLink)
       vulnerabilities.append(

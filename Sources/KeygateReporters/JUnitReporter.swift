@@ -211,6 +211,7 @@ public struct JUnitReporter: Reporter {
             + RotationPlan.headline(link) + "\n"
             + link.rotationSteps.enumerated().map { "    \($0.offset + 1). \($0.element)\n" }.joined()
         }
+        if let verification = secret.verification { text += "  live:        \(LiveStatus.phrase(verification))\n" }
       }
       let remediation = secret?.remediation ?? rule.remediation
       if !remediation.isEmpty, !remediations.contains(remediation) { remediations.append(remediation) }

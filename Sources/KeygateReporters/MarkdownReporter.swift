@@ -121,6 +121,7 @@ public struct MarkdownReporter: Reporter {
     parts.append("threshold \(Self.escape(document.threshold))")
     if let startedAt = document.startedAt { parts.append("started \(Self.escape(startedAt))") }
     if let note = document.target.note { parts.append(Self.escape(note)) }
+    if let live = document.liveCheck { parts.append(Self.escape(live)) }
     return parts.joined(separator: " · ")
   }
 
@@ -163,6 +164,10 @@ public struct MarkdownReporter: Reporter {
       out += "- **Since:** not committed (\(where_))\n"
     }
     out += "- **Still reachable:** " + reachability(secret, locations) + "\n"
+    if let verification = secret.verification {
+      out += "- **Live (`--verify`):** **\(verification.status.rawValue)**: \(Self.escape(verification.detail)) "
+        + "(\(Self.code(verification.method + " " + verification.endpoint)) at \(Self.escape(verification.checkedAt)))\n"
+    }
     if let link = secret.inventory {
       let details =
         ["owner \(Self.escape(link.owner))"] + (link.environment.map { ["environment \(Self.escape($0))"] } ?? [])

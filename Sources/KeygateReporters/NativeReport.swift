@@ -116,6 +116,8 @@ public struct NativeReport: Codable, Sendable {
     public let remediation: String
     public let history: History?
     public let inventory: Inventory?
+    /// What the provider said of the key (`--verify`): absent when it was not asked.
+    public let verification: Verification?
 
     /// The inventory entry the secret is (provider and last four characters), and what to do.
     public struct Inventory: Codable, Sendable {
@@ -166,7 +168,7 @@ public struct NativeReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
       case fingerprint, redacted, ruleID = "rule_id", severity, locations, introducedBy = "introduced_by",
-        inHead = "in_head", inWorkingTree = "in_working_tree", remediation, history, inventory
+        inHead = "in_head", inWorkingTree = "in_working_tree", remediation, history, inventory, verification
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -182,6 +184,7 @@ public struct NativeReport: Codable, Sendable {
       try container.encode(remediation, forKey: .remediation)
       try container.encodeIfPresent(history, forKey: .history)
       try container.encodeIfPresent(inventory, forKey: .inventory)
+      try container.encodeIfPresent(verification, forKey: .verification)
     }
   }
   public struct Problem: Codable, Sendable {
@@ -299,12 +302,15 @@ public struct NativeReport: Codable, Sendable {
   /// What was left out on purpose (submodules, symbolic links, nested repositories).
   public let skipped: [Problem]
   public let policy: Policy?
+  /// What `--verify` asked of the providers, when, and what they said, in one sentence; absent
+  /// when it was not asked for.
+  public let liveCheck: String?
   /// Every rule the scan ran.
   public let rules: [RuleInfo]
 
   enum CodingKeys: String, CodingKey {
     case reportVersion = "report_version", tool, startedAt = "started_at", verdict, complete, threshold, target, summary
-    case findings, suppressed, secrets, errors, skipped, policy, rules
+    case findings, suppressed, secrets, errors, skipped, policy, liveCheck = "live_check", rules
   }
 
   public init(report: ScanReport, context: ReportContext) {
@@ -339,8 +345,10 @@ public struct NativeReport: Codable, Sendable {
           Secret.Inventory(
             name: $0.name, owner: $0.owner, environment: $0.environment, status: $0.status.rawValue, usedBy: $0.usedBy,
             action: RotationPlan.action(for: $0.status), successor: $0.successor)
-        })
+        },
+        verification: report.verifications?[$0.fingerprint])
     }
+    liveCheck = report.liveCheckSummary
     policy = report.policy.map { policy in
       Policy(
         config: policy.configPath, inventory: policy.inventoryPath, asOf: policy.asOf.description, files: policy.files,

@@ -67,3 +67,12 @@ enum RotationPlan {
     steps.enumerated().map { "\($0.offset + 1). \($0.element)." }.joined(separator: " ")
   }
 }
+
+/// How every format words what `--verify` found of a key.
+enum LiveStatus {
+  /// "active: the provider accepted the key (HTTP 200); GET https://…/v1/models at 2026-…Z".
+  static func phrase(_ verification: Verification) -> String {
+    "\(verification.status.rawValue): \(verification.detail); \(verification.method) \(verification.endpoint) at "
+      + verification.checkedAt
+  }
+}

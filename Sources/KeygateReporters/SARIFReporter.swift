@@ -136,6 +136,7 @@ public struct SARIFReporter: Reporter {
     } else {
       text += "."
     }
+    if let verification = secret?.verification { text += " Live check: \(LiveStatus.phrase(verification))." }
 
     let location: Location
     if finding.source == "unreachable" {

@@ -10,6 +10,7 @@ public struct TextReporter: Reporter {
     var out = ""
     out += header(report) + "\n"
     if let note = report.target.note { out += style.dim(wrap("note: \(note)", width: context.width, indent: "")) + "\n" }
+    if let live = report.liveCheckSummary { out += wrap("note: \(live)", width: context.width, indent: "") + "\n" }
     out += "\n"
 
     for secret in report.secrets {
@@ -47,6 +48,10 @@ public struct TextReporter: Reporter {
         out += "               " + (action == "clean-up" ? headline : style.red(headline)) + "\n"
         let steps = RotationPlan.steps(name: link.name, action: action, usedBy: link.usedBy, successor: link.successor)
         for (number, step) in steps.enumerated() { out += "                 \(number + 1). \(step)\n" }
+      }
+      if let verification = report.verifications?[secret.fingerprint] {
+        let phrase = LiveStatus.phrase(verification)
+        out += "  live         " + (verification.status == .active ? style.red(phrase) : phrase) + "\n"
       }
       out += "  found at\n"
       for finding in secret.findings {

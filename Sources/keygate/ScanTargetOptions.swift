@@ -68,6 +68,23 @@ struct ScanTargetOptions: ParsableArguments {
     help: ArgumentHelp("Stop reading one archive (all its levels) after this many members; the report says so.", valueName: "n"))
   var maxArchiveMembers: Int = ArchiveLimits().maxMembers
 
+  @Flag(
+    help: """
+      Ask each leaked key's provider whether the key still works (OpenAI, Anthropic, GitHub, \
+      GitLab): one read-only request per key (e.g. GET /v1/models), no retries. Off by default; \
+      never with --staged. This sends the leaked keys to their providers' APIs.
+      """)
+  var verify = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Where --verify asks a provider, instead of its public API (repeatable), e.g. openai=https://llm-gateway.example.com.",
+      valueName: "provider=url"))
+  var verifyEndpoint: [VerifyEndpoint] = []
+
+  @Option(help: ArgumentHelp("How long --verify waits for each answer, in seconds.", valueName: "seconds"))
+  var verifyTimeout: Double = 10
+
   @Flag(name: .shortAndLong, help: "No progress line and no summary on standard error; errors are still printed.")
   var quiet = false
 
@@ -92,6 +109,14 @@ struct ScanTargetOptions: ParsableArguments {
     if !(1...32).contains(maxArchiveDepth) { throw ValidationError("--max-archive-depth must be between 1 and 32.") }
     if maxArchiveBytes.bytes <= 0 { throw ValidationError("--max-archive-bytes must be more than 0.") }
     if maxArchiveMembers <= 0 { throw ValidationError("--max-archive-members must be more than 0.") }
+    if verify && staged {
+      throw ValidationError("--verify sends leaked keys to their providers; it never runs on staged changes (the pre-commit path).")
+    }
+    if verify && policyOnly { throw ValidationError("--verify checks leaked keys; --policy-only finds none.") }
+    if !verify && (!verifyEndpoint.isEmpty || verifyTimeout != 10) {
+      throw ValidationError("--verify-endpoint and --verify-timeout apply to --verify: add --verify.")
+    }
+    if !(verifyTimeout > 0 && verifyTimeout <= 120) { throw ValidationError("--verify-timeout must be between 0 and 120 seconds.") }
     if policyOnly && secretsOnly { throw ValidationError("--policy-only and --secrets-only exclude each other: give one.") }
     if let range, CommitRange(parsing: range) == nil || !range.contains("..") {
       throw ValidationError("--range expects A..B (or A.. for A..HEAD), e.g. --range origin/main..HEAD.")
@@ -125,6 +150,11 @@ struct ScanTargetOptions: ParsableArguments {
       throw ExitStatus.couldNotRun
     }
     var report = policyOnly ? ScanReport.policyOnly(path: path) : try secretScan(setup)
+    if verify {
+      var endpoints = VerificationEndpoints()
+      for endpoint in verifyEndpoint { endpoints[endpoint.provider] = endpoint.url }
+      report = report.verifyingSecrets(with: KeyVerifier(endpoints: endpoints, timeoutSeconds: verifyTimeout))
+    }
     if let policy = setup.policy {
       report = policy.review(
         report, stagedOnly: staged, configPath: setup.config.path,
@@ -174,4 +204,20 @@ struct ScanTargetOptions: ParsableArguments {
 
 extension CalendarDay: ExpressibleByArgument {
   public init?(argument: String) { self.init(argument) }
+}
+
+/// `--verify-endpoint PROVIDER=URL`.
+struct VerifyEndpoint: ExpressibleByArgument {
+  let provider: VerifiableProvider
+  let url: URL
+
+  init?(argument: String) {
+    guard let (provider, text) = formatAndPath(argument, as: VerifiableProvider.self), let url = URL(string: text),
+      ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
+    else { return nil }
+    self.provider = provider
+    self.url = url
+  }
+
+  static var defaultValueDescription: String { "PROVIDER=URL" }
 }

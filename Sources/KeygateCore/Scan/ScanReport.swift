@@ -99,6 +99,8 @@ public struct ScanReport: Sendable {
   public let suppressed: [SuppressedFinding]
   /// What the policy gate found; nil when it did not run (no keygate.yaml, `--secrets-only`).
   public var policy: PolicyOutcome?
+  /// What each leaked key's provider said of it, by fingerprint (`--verify`); nil when not asked.
+  public var verifications: [String: Verification]?
 
   public init(
     target: ScanTarget, findings: [Finding], secrets: [SecretSummary], problems: [ReadProblem],
