@@ -9643,7 +9643,8 @@ rules:
               "policy.inventory",
               "policy.client-exposure",
               "policy.hardcoded-key",
-              "policy.shared-key"
+              "policy.shared-key",
+              "policy.rotate-after-departure"
             ]
           },
           "examples": [["policy.unknown-model"]]
