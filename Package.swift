@@ -45,11 +45,17 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // libFuzzer targets: a stub unless scripts/fuzz.sh builds it with -sanitize=fuzzer.
+    .target(name: "KeygateFuzzTargets", dependencies: ["KeygateCore", "KeygateReporters"], path: "Fuzz/Targets"),
+    .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+    .executableTarget(name: "keygate-fuzz", dependencies: ["KeygateFuzzTargets", "CLibFuzzer"], path: "Fuzz/KeygateFuzz"),
+
     .target(name: "KeygateTestSupport", path: "Tests/KeygateTestSupport"),
     .testTarget(name: "KeygateGitTests", dependencies: ["KeygateGit", "KeygateTestSupport"]),
     .testTarget(name: "KeygateRegexTests", dependencies: ["KeygateRegex"]),
     .testTarget(
-      name: "KeygateCoreTests", dependencies: ["KeygateCore", "KeygateTestSupport"], exclude: ["Fixtures"]),
+      name: "KeygateCoreTests", dependencies: ["KeygateCore", "KeygateTestSupport", "KeygateFuzzTargets"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "KeygateReportersTests", dependencies: ["KeygateReporters", "KeygateTestSupport"], exclude: ["Golden", "Schemas"]),
     .testTarget(

@@ -189,6 +189,20 @@ struct ScanTargetOptions: ParsableArguments {
       options.archives?.maxExpandedBytes = maxArchiveBytes.bytes
       options.archives?.maxMembers = maxArchiveMembers
     }
+    // SIGINT or SIGTERM (Ctrl-C, a CI job's timeout): finish the blob in hand, write the report
+    // marked incomplete, exit 2 (or 1 when keys were already found). A second signal ends at once.
+    // The signals are unblocked too: a parent may have blocked them, and the workers started
+    // below inherit this thread's mask.
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    for stop in [SIGINT, SIGTERM] {
+      signal(stop) { received in
+        ScanCancellation.request(signal: received)
+        signal(received, SIG_DFL)
+      }
+      sigaddset(&stopSignals, stop)
+    }
+    pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     let line = quiet ? nil : ProgressLine.startIfTerminal()
     options.progress = line?.progress
     defer { line?.stop() }

@@ -68,7 +68,7 @@ public struct ProjectConfig: Sendable {
     return try ProjectConfig(text: text, path: path)
   }
 
-  init(text: String, path: String) throws(ConfigError) {
+  public init(text: String, path: String) throws(ConfigError) {
     self.path = path
     let folder = (path as NSString).deletingLastPathComponent
     func resolve(_ relative: String) -> String {

@@ -3,7 +3,7 @@ import KeygateRegex
 /// Finds text that may hide a key behind an encoding — base64 (Kubernetes Secret manifests,
 /// `.npmrc` `_auth`, HTTP Basic credentials, Docker `auth` entries) and percent-encoding (URLs) —
 /// and decodes it, so the matcher can scan the decoded bytes too.
-enum Decoding {
+public enum Decoding {
   /// A run of encoded text and what it decodes to.
   struct Candidate {
     /// Where the encoded text sits in the scanned content.
@@ -41,7 +41,7 @@ enum Decoding {
   /// in a base64 character, so every match starts a maximal base64 run of 24 characters or more.
   /// Such runs are rare in source code, and each covers a multiple of 24: sampling every 24th
   /// byte finds them all, then the bytes before each run decide.
-  static func base64TriggerEnds(in content: UnsafeRawBufferPointer) -> [Int] {
+  public static func base64TriggerEnds(in content: UnsafeRawBufferPointer) -> [Int] {
     let count = content.count
     let run = minimumBase64Run
     guard count >= run, let raw = content.baseAddress else { return [] }
@@ -131,7 +131,7 @@ enum Decoding {
     }
   }
 
-  static func decodeBase64(_ run: UnsafeRawBufferPointer) -> [UInt8] {
+  public static func decodeBase64(_ run: UnsafeRawBufferPointer) -> [UInt8] {
     base64Values.withUnsafeBufferPointer { decodeBase64(run, table: $0) }
   }
 

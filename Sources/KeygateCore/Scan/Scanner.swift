@@ -98,8 +98,9 @@ public struct Scanner: Sendable {
     statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     statistics.startedAt = startedAt
     report = ScanReport(
-      target: report.target, findings: report.findings, secrets: report.secrets, problems: report.problems,
-      statistics: statistics, rules: report.rules)
+      target: report.target, findings: report.findings, secrets: report.secrets,
+      problems: report.problems + [ScanCancellation.problem()].compactMap { $0 }, statistics: statistics,
+      rules: report.rules)
     return report
   }
 
@@ -301,7 +302,7 @@ public struct Scanner: Sendable {
         result.problems.append((nil, ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"), false))
         return result
       }
-      while case let claim = nextClaim(), claim < claims {
+      while case let claim = nextClaim(), claim < claims, !ScanCancellation.isRequested {
         if claim >= blobClaims, let treeGraph {
           let first = (claim - blobClaims) * treesPerClaim
           for index in first..<min(trees.count, first + treesPerClaim) {
@@ -504,7 +505,7 @@ public struct Scanner: Sendable {
     }
     var findings: [Finding] = []
     var staged = Set<String>()
-    for change in changes {
+    for change in changes where !ScanCancellation.isRequested {
       if let blob = change.stagedBlob {
         if let maxFileSize, let size = try? repository.objectSize(blob), size > maxFileSize {
           problems.append(Self.tooLarge("\(change.path) (staged)", size: size, limit: maxFileSize))
@@ -705,7 +706,7 @@ public struct Scanner: Sendable {
         result.problems.append(ReadProblem(subject: root, message: "a scanning worker could not start: \(error)"))
         return result
       }
-      while case let index = nextIndex(), index < files.count {
+      while case let index = nextIndex(), index < files.count, !ScanCancellation.isRequested {
         let relative = files[index]
         let path = isSingleFile ? root : root + "/" + relative
         let shown = isSingleFile ? (root as NSString).lastPathComponent : relative
@@ -763,7 +764,7 @@ public struct Scanner: Sendable {
 
   // MARK: - Grouping
 
-  static func summaries(
+  public static func summaries(
     of findings: [Finding], rules: [Rule], introducedBy: [String: CommitSummary], inHead: Set<String>?,
     inWorkingTree: Set<String>, provenance: [String: SecretProvenance] = [:]
   ) -> [SecretSummary] {

@@ -130,7 +130,7 @@ struct ArchiveContents {
     matcher: inout Matcher, budget: inout Budget, into result: inout ArchiveMatches
   ) {
     var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
-    while !budget.exhausted {
+    while !budget.exhausted, !ScanCancellation.isRequested {
       let entry: ArchiveReader.Entry
       do {
         guard let next = try reader.next() else { return }
