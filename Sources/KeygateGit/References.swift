@@ -1,4 +1,9 @@
 import CLibgit2
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
 
 /// A reference and the object it leads to once annotated tags are peeled.
 public struct ReferenceTip: Sendable, Hashable {
@@ -75,6 +80,10 @@ extension Repository {
 
   /// stash@{1} and older live only in the reflog of refs/stash.
   private func olderStashEntries() -> [ReferenceTip] {
+    // libgit2 creates an empty reflog file when asked to read one that does not exist: read
+    // it only when it is there, so that scanning never writes into the repository.
+    var logExists = stat()
+    guard lstat(gitDirectory + "logs/refs/stash", &logExists) == 0 else { return [] }
     var reflog: OpaquePointer?
     guard git_reflog_read(&reflog, pointer, "refs/stash") == 0 else { return [] }
     defer { git_reflog_free(reflog) }
