@@ -82,6 +82,48 @@ extension Repository {
     return order
   }
 
+  /// The commits reachable from `tips`, parents first, when the revision walk fails on a
+  /// damaged repository: a commit that cannot be read is left out (with why), and so is what
+  /// lies only behind it; everything else is walked.
+  public func commitsParentsFirstSkippingUnreadable(from tips: [ObjectID]) -> (
+    commits: [ObjectID], unreadable: [(id: ObjectID, error: GitError)]
+  ) {
+    var unreadable: [(id: ObjectID, error: GitError)] = []
+    var parentsByID: [ObjectID: [ObjectID]?] = [:]
+    func parents(_ id: ObjectID) -> [ObjectID]? {
+      if let known = parentsByID[id] { return known }
+      do {
+        let found = try commit(id).parentIDs
+        parentsByID[id] = found
+        return found
+      } catch {
+        unreadable.append((id, error))
+        parentsByID[id] = .some(nil)
+        return nil
+      }
+    }
+    var order: [ObjectID] = []
+    var state: [ObjectID: Bool] = [:]  // false: in progress, true: emitted
+    var work: [(id: ObjectID, expanded: Bool)] = tips.sorted().reversed().map { ($0, false) }
+    while let (id, expanded) = work.popLast() {
+      if state[id] == true { continue }
+      if expanded {
+        state[id] = true
+        order.append(id)
+        continue
+      }
+      if state[id] == false { continue }
+      guard let found = parents(id) else {
+        state[id] = true  // unreadable: not emitted
+        continue
+      }
+      state[id] = false
+      work.append((id, true))
+      for parent in found.reversed() where state[parent] == nil { work.append((parent, false)) }
+    }
+    return (order, unreadable)
+  }
+
   /// Whether the object database holds `id`.
   /// The corresponding C function is `git_odb_exists`.
   func exists(_ id: ObjectID) -> Bool {

@@ -25,6 +25,14 @@ struct DirectoryTree {
         case .directory: stack.append(path)
         case .symlink:
           problems.append(ReadProblem(subject: path, message: "symbolic link not followed", isIncomplete: false))
+        case nil where name.contains("\u{FFFD}"):
+          // Foundation lists a name that is not UTF-8 with replacement characters, which name
+          // no file: it cannot be opened, so the scan cannot vouch for it.
+          problems.append(
+            ReadProblem(
+              subject: path,
+              message: "the file name is not valid UTF-8, so it cannot be opened: not scanned (rename it; "
+                + "committed, the file is read from git history)"))
         case .other, nil:
           problems.append(ReadProblem(subject: path, message: "not a regular file; skipped", isIncomplete: false))
         }

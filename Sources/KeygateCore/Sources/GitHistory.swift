@@ -32,7 +32,20 @@ struct GitHistory {
       problems.append(ReadProblem(subject: failure.name, message: "cannot resolve reference: \(failure.error)"))
     }
     let commitTips = tips.filter { $0.kind == .commit }.map(\.target)
-    let commitIDs = try repository.commitsParentsFirst(from: Array(Set(commitTips)).sorted())
+    let commitIDs: [ObjectID]
+    do {
+      commitIDs = try repository.commitsParentsFirst(from: Array(Set(commitTips)).sorted())
+    } catch {
+      // A damaged repository: walk around the commits that cannot be read, and name them.
+      let walk = repository.commitsParentsFirstSkippingUnreadable(from: Array(Set(commitTips)).sorted())
+      commitIDs = walk.commits
+      for (id, failure) in walk.unreadable {
+        problems.append(
+          ReadProblem(
+            subject: "commit \(id)",
+            message: "cannot read commit (\(failure.message)): it, and history reachable only through it, is not scanned"))
+      }
+    }
     commits.reserveCapacity(commitIDs.count)
     var indexByID: [ObjectID: Int] = [:]
     for id in commitIDs {
