@@ -129,6 +129,7 @@ struct ScanTargetOptions: ParsableArguments {
     request.rulePaths = selection.rulePaths
     request.noBuiltin = selection.noBuiltin
     request.secretsOnly = secretsOnly
+    request.policyOnly = policyOnly
     request.asOf = asOf
     return request
   }

@@ -20,13 +20,21 @@ public struct Allowlist: Sendable {
     let fields = try node.mapping(allowed: Self.keys)
     var paths: [PathGlob] = []
     for element in try fields["paths"]?.sequence() ?? [] {
+      let glob: PathGlob
       do {
-        paths.append(try PathGlob(try element.string()))
+        glob = try PathGlob(try element.string())
       } catch let error as PathGlob.Error {
         throw element.error(error.description)
       } catch {
         throw element.error("\(error)")
       }
+      // An allowlist that accepts every file switches the secret scan off without saying so.
+      if Self.everyPathSample.allSatisfy(glob.matches) {
+        throw element.error(
+          "`\(glob.pattern)` allows every file, which would turn the secret scan off; allow the folders that hold "
+            + "test data instead, or run `keygate scan --policy-only` to check only the policy")
+      }
+      paths.append(glob)
     }
     var patterns: [(source: String, regex: PCRE2Regex)] = []
     for element in try fields["patterns"]?.sequence() ?? [] {
@@ -41,6 +49,9 @@ public struct Allowlist: Sendable {
     self.patterns = patterns
     stopwords = try (fields["stopwords"]?.strings() ?? []).map { $0.lowercased() }
   }
+
+  /// Paths of every shape: a glob that matches all of them matches every file.
+  static let everyPathSample = ["a", "b.env", "src/app.py", "deploy/prod/.env", "x/y/z/w.json", ".hidden"]
 
   public var isEmpty: Bool { paths.isEmpty && patterns.isEmpty && stopwords.isEmpty }
 

@@ -25,6 +25,8 @@ public struct ScanSetup: Sendable {
     public var ignoreBaseline = false
     /// `--secrets-only`: no policy checks even with a keygate.yaml.
     public var secretsOnly = false
+    /// `--policy-only`: no secret scan, so a configuration without rules is fine.
+    public var policyOnly = false
     /// `--as-of`: the day rotation ages and expiry are computed against (default: today, UTC).
     public var asOf: CalendarDay?
 
@@ -44,6 +46,15 @@ public struct ScanSetup: Sendable {
     if !paths.isEmpty { ruleSet = try ruleSet.adding(RuleSet.load(paths: paths)) }
     try config.validate(against: ruleSet)
     ruleSet = config.selecting(ruleSet)
+    if ruleSet.rules.isEmpty, request.policyOnly {
+      // No secret scan runs; the built-in rules only stand in for the policy's own uses of them.
+      ruleSet = try RuleSet.builtin()
+    } else if ruleSet.rules.isEmpty {
+      throw ConfigError(
+        at: config.disabledRules.first?.location ?? config.path.map { SourceLocation(file: $0, line: 1, column: 1) },
+        "`rules.disable` turns off every rule, which would turn the secret scan off; to check only the policy, "
+          + "run `keygate scan --policy-only`")
+    }
     rules = try CompiledRules(ruleSet, cache: DatabaseCache.userDefault())
 
     var ignoreFile: IgnoreFile?
