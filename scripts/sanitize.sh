@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# sanitize.sh — run the test suite under a sanitizer.
+#
+# Usage:
+#   scripts/sanitize.sh address|thread [SWIFT-TEST-ARGS...]
+#
+# Builds into .build/sanitize-KIND (so the normal build is left alone) and runs
+# `swift test --sanitize=KIND`; extra arguments go to swift test (e.g. --filter KeygateGitTests).
+# AddressSanitizer also reports leaks at exit (detect_leaks=1); ThreadSanitizer halts on the
+# first race. Exits non-zero when a test fails or the sanitizer reports.
+set -euo pipefail
+
+root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$root"
+[[ -x /opt/swift/usr/bin/swift ]] && PATH=$PATH:/opt/swift/usr/bin
+kind=${1:?usage: scripts/sanitize.sh address|thread [SWIFT-TEST-ARGS...]}
+shift
+case $kind in
+  address) export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1} ;;
+  thread) export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} ;;
+  *) echo "sanitize.sh: address or thread, not '$kind'" >&2; exit 64 ;;
+esac
+scripts/install-deps.sh >&2
+swift build --build-tests --scratch-path ".build/sanitize-$kind" --sanitize="$kind" >&2
+# End-to-end tests run the sanitized keygate binary too: it lies beside the test bundle.
+swift test --skip-build --scratch-path ".build/sanitize-$kind" --sanitize="$kind" "$@"
