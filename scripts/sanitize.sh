@@ -15,8 +15,13 @@ cd "$root"
 [[ -x /opt/swift/usr/bin/swift ]] && PATH=$PATH:/opt/swift/usr/bin
 kind=${1:?usage: scripts/sanitize.sh address|thread [SWIFT-TEST-ARGS...]}
 shift
+# Swift's own crash backtracer deadlocks inside a sanitizer's report: the sanitizer reports.
+export SWIFT_BACKTRACE=enable=no
 case $kind in
-  address) export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1} ;;
+  address)
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+    export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}
+    ;;
   thread) export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} ;;
   *) echo "sanitize.sh: address or thread, not '$kind'" >&2; exit 64 ;;
 esac
