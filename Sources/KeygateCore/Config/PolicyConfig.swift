@@ -1,4 +1,5 @@
 import Foundation
+import KeygateRegex
 
 /// The key and model policy sections of keygate.yaml: environments and their allowed models,
 /// the key inventory, naming conventions, rotation ages, client-side paths.
@@ -43,6 +44,26 @@ public struct PolicyConfig: Sendable {
     init(_ source: String, location: SourceLocation?) throws(ConfigError) {
       self.source = source
       self.location = location
+      // PCRE2 checks the pattern first: Foundation leaks when it is given an invalid one (found
+      // by fuzzing the policy loader), and PCRE2 says where the mistake is.
+      do {
+        _ = try PCRE2Regex(source)
+      } catch {
+        throw ConfigError(at: location, "invalid regular expression `\(source)`: \(error)")
+      }
+      // Group names as both engines read them: an ASCII letter, then letters and digits.
+      var rest = source[...]
+      while let open = rest.range(of: "(?<") {
+        let name = rest[open.upperBound...].prefix { $0 != ">" }
+        if !(name.first == "=" || name.first == "!"),
+          !(name.first.map { $0.isASCII && $0.isLetter } ?? false)
+            || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        {
+          throw ConfigError(
+            at: location, "invalid group name `\(name)` in `\(source)`: use ASCII letters and digits, e.g. (?<yy>\\d{2})")
+        }
+        rest = rest[open.upperBound...]
+      }
       do {
         regex = try NSRegularExpression(pattern: source)
       } catch {
