@@ -76,6 +76,13 @@ public final class PCRE2Regex: @unchecked Sendable {
     }
   }
 
+  /// The number of the capture group called `name`, or nil when the pattern has none.
+  /// The corresponding C function is `pcre2_substring_number_from_name`.
+  public func groupNumber(named name: String) -> Int? {
+    let number = pcre2_substring_number_from_name_8(code, name)
+    return number > 0 ? Int(number) : nil
+  }
+
   /// True when the pattern matches somewhere in `text`; for cold paths such as rule examples.
   public func matches(_ text: String) throws(RegexError) -> Bool {
     var matchData = MatchData(for: self)

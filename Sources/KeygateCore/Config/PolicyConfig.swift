@@ -35,54 +35,40 @@ public struct PolicyConfig: Sendable {
 
   /// A naming convention: a regular expression with named groups (`yy`, `mm`, `env` are
   /// checked against the entry's dates and environment).
-  public struct NamingConvention: @unchecked Sendable {
+  public struct NamingConvention: Sendable {
     public let source: String
     public let location: SourceLocation?
-    /// Immutable once built; NSRegularExpression is thread-safe for matching.
-    public let regex: NSRegularExpression
+    /// Compiled with PCRE2 (Foundation's NSRegularExpression leaks on patterns it rejects,
+    /// found by fuzzing the policy loader); immutable, so safe to share between threads.
+    public let regex: PCRE2Regex
+
+    /// The named groups the checks read.
+    static let groupNames = ["yy", "mm", "env", "customer", "project", "person", "device"]
 
     init(_ source: String, location: SourceLocation?) throws(ConfigError) {
       self.source = source
       self.location = location
-      // PCRE2 checks the pattern first: Foundation leaks when it is given an invalid one (found
-      // by fuzzing the policy loader), and PCRE2 says where the mistake is.
       do {
-        _ = try PCRE2Regex(source)
+        regex = try PCRE2Regex(source)
       } catch {
         throw ConfigError(at: location, "invalid regular expression `\(source)`: \(error)")
       }
-      // Group names as both engines read them: an ASCII letter, then letters and digits.
-      var rest = source[...]
-      while let open = rest.range(of: "(?<") {
-        let name = rest[open.upperBound...].prefix { $0 != ">" }
-        if !(name.first == "=" || name.first == "!"),
-          !(name.first.map { $0.isASCII && $0.isLetter } ?? false)
-            || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        {
-          throw ConfigError(
-            at: location, "invalid group name `\(name)` in `\(source)`: use ASCII letters and digits, e.g. (?<yy>\\d{2})")
-        }
-        rest = rest[open.upperBound...]
-      }
-      do {
-        regex = try NSRegularExpression(pattern: source)
-      } catch {
-        throw ConfigError(at: location, "invalid regular expression `\(source)`: \(error.localizedDescription)")
-      }
     }
 
-    /// The named groups of `name`'s match, or nil when it does not match.
+    /// The named groups of `name`'s match, or nil when it does not match as a whole.
     public func match(_ name: String) -> [String: String]? {
-      let range = NSRange(name.startIndex..., in: name)
-      guard let result = regex.firstMatch(in: name, range: range), result.range == range else { return nil }
-      var groups: [String: String] = [:]
-      for group in ["yy", "mm", "env", "customer", "project", "person", "device"] {
-        let groupRange = result.range(withName: group)
-        if groupRange.location != NSNotFound, let swiftRange = Range(groupRange, in: name) {
-          groups[group] = String(name[swiftRange])
-        }
+      var matchData = MatchData(for: regex)
+      let bytes = Array(name.utf8)
+      let groups: [Range<Int>?]? = bytes.withUnsafeBytes { raw in
+        (try? regex.firstMatch(in: raw, from: 0, using: &matchData)) ?? nil
       }
-      return groups
+      guard let groups, let whole = groups.first ?? nil, whole == 0..<bytes.count else { return nil }
+      var result: [String: String] = [:]
+      for group in Self.groupNames {
+        guard let number = regex.groupNumber(named: group), number < groups.count, let range = groups[number] else { continue }
+        result[group] = String(decoding: bytes[range], as: UTF8.self)
+      }
+      return result
     }
   }
 
