@@ -55,8 +55,6 @@ out = sys.stdout
 mark = 0
 for c in range(commits):
     out.write(f"commit refs/heads/main\ncommitter A <a@example.com> {1700000000 + c} +0000\ndata 6\nbatch\n")
-    if c:
-        out.write(f"from refs/heads/main^0\n")
     for f in range(per):
         body = f"value {c}-{f}\n"
         out.write(f"M 100644 inline d{f % 1000}/f{c}-{f}.txt\ndata {len(body)}\n{body}")
