@@ -28,13 +28,19 @@ extension Repository {
     let commits = try commitsParentsFirst(from: [tip])
     var paths: [ObjectID: String] = [tip: path]
     var loaded: [ObjectID: Commit] = [:]
+    // Each commit is read once, in either pass.
+    func read(_ id: ObjectID) throws(GitError) -> Commit {
+      if let known = loaded[id] { return known }
+      let commit = try self.commit(id)
+      loaded[id] = commit
+      return commit
+    }
     // Newest first: each commit's path decides its parents'.
     for id in commits.reversed() {
       guard let current = paths[id] else { continue }
-      let commit = try self.commit(id)
-      loaded[id] = commit
+      let commit = try read(id)
       for parentID in commit.parentIDs where paths[parentID] == nil {
-        let parent = try self.commit(parentID)
+        let parent = try read(parentID)
         if try blobID(at: current, inTree: parent.treeID) != nil {
           paths[parentID] = current
         } else if let source = try renameSource(of: current, from: parent.treeID, to: commit.treeID) {
@@ -49,7 +55,7 @@ extension Repository {
       var befores: [(path: String?, blob: ObjectID?)] = []
       for parentID in commit.parentIDs {
         let parentPath = paths[parentID]
-        let parentTree = try self.commit(parentID).treeID
+        let parentTree = try read(parentID).treeID
         befores.append((parentPath, try parentPath.map { path throws(GitError) in try blobID(at: path, inTree: parentTree) } ?? nil))
       }
       if commit.parentIDs.count > 1, befores.contains(where: { $0.blob == after }) { continue }

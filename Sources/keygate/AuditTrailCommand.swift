@@ -89,16 +89,7 @@ struct AuditTrailCommand: ParsableCommand {
       case .json: reporter.json(trail, keys: keys)
       case .markdown: reporter.markdown(trail, keys: keys)
       }
-    if let output {
-      do {
-        try Terminal.save(text, to: output)
-      } catch {
-        Terminal.diagnose("cannot write to \(output): \(error.localizedDescription)")
-        throw ExitStatus.couldNotRun
-      }
-    } else {
-      Terminal.writeStandardOutput(text)
-    }
+    try Terminal.emit(text, to: output)
     throw trail.flagged.contains { keys.contains($0.key) } ? ExitStatus.fail : ExitStatus.pass
   }
 }

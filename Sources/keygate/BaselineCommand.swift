@@ -32,12 +32,7 @@ struct BaselineCommand: ParsableCommand {
       let report = try target.scan(request)
       // Findings a comment, allowlist or ignore entry already suppress need no baseline entry.
       let baseline = Baseline(findings: report.findings)
-      do {
-        try Terminal.save(baseline.serialized(), to: output)
-      } catch {
-        Terminal.diagnose("cannot write the baseline to \(output): \(error.localizedDescription)")
-        throw ExitStatus.couldNotRun
-      }
+      try Terminal.save(baseline.serialized(), to: output, naming: "the baseline")
       let count = baseline.entries.count
       FileHandle.standardError.write(
         Data("keygate: wrote \(count) finding\(count == 1 ? "" : "s") to \(output)\n".utf8))

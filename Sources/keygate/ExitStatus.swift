@@ -15,3 +15,22 @@ enum ExitStatus {
     }
   }
 }
+
+extension Terminal {
+  /// Writes `text` to the file `path` (see `save`), or says on stderr that it could not, naming
+  /// `what` ("the report"), and exits 2.
+  static func save(_ text: String, to path: String, naming what: String?) throws {
+    do {
+      try save(text, to: path)
+    } catch {
+      diagnose("cannot write \(what.map { "\($0) " } ?? "")to \(path): \(error.localizedDescription)")
+      throw ExitStatus.couldNotRun
+    }
+  }
+
+  /// Writes `text` to the file `output`, or to standard output when there is none.
+  static func emit(_ text: String, to output: String?, naming what: String? = nil) throws {
+    if let output { try save(text, to: output, naming: what) } else { writeStandardOutput(text) }
+  }
+}
+

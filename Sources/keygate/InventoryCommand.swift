@@ -71,16 +71,7 @@ struct InventoryCommand: ParsableCommand {
       case .text: reporter.table(status, rows: rows, width: output == nil ? Terminal.width(STDOUT_FILENO) : 100)
       case .json: reporter.json(status, rows: rows, dueWithin: dueWithin)
       }
-    if let output {
-      do {
-        try Terminal.save(text, to: output)
-      } catch {
-        Terminal.diagnose("cannot write to \(output): \(error.localizedDescription)")
-        throw ExitStatus.couldNotRun
-      }
-    } else {
-      Terminal.writeStandardOutput(text)
-    }
+    try Terminal.emit(text, to: output)
     let failed =
       dueWithin != nil
       ? rows.contains(where: \.isOverdue)

@@ -127,24 +127,12 @@ struct Scan: ParsableCommand {
       color: format == .text && toTerminal && !noColor && Terminal.wantsColor(STDOUT_FILENO),
       width: toTerminal ? Terminal.width(STDOUT_FILENO) : 100)
     let text = format.reporter.render(report, context: context)
-    if let output {
-      do {
-        try Terminal.save(text, to: output)
-      } catch {
-        Terminal.diagnose("cannot write the report to \(output): \(error.localizedDescription)")
-        throw ExitStatus.couldNotRun
-      }
-    } else {
-      Terminal.writeStandardOutput(text)
-    }
+    try Terminal.emit(text, to: output, naming: "the report")
     let fileContext = ReportContext(verdict: verdict, threshold: failOn, showSecrets: showSecrets, color: false, width: 100)
     for request in reports {
-      do {
-        try Terminal.save(request.format.reporter.render(report, context: fileContext), to: request.path)
-      } catch {
-        Terminal.diagnose("cannot write the \(request.format.rawValue) report to \(request.path): \(error.localizedDescription)")
-        throw ExitStatus.couldNotRun
-      }
+      try Terminal.save(
+        request.format.reporter.render(report, context: fileContext), to: request.path,
+        naming: "the \(request.format.rawValue) report")
     }
     if report.isIncomplete {
       let count = report.problems.filter(\.isIncomplete).count

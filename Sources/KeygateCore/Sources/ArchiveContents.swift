@@ -89,26 +89,26 @@ struct ArchiveContents {
   /// Scans the archive in the file at `path`; `isLayer` for an image layer's blob in an OCI
   /// layout (its paths are shown from the root).
   func scan(file path: String, isLayer: Bool = false, matcher: inout Matcher) -> ArchiveMatches {
-    var result = ArchiveMatches()
-    var budget = Budget()
-    do {
-      let reader = try ArchiveReader(file: path)
-      walk(
-        reader, named: String(path.split(separator: "/").last ?? ""), chain: [], depth: 1, isLayer: isLayer,
-        matcher: &matcher, budget: &budget, into: &result)
-    } catch {
-      result.problems.append(([], "cannot open as an archive: \(error)", true))
+    scan(named: String(path.split(separator: "/").last ?? ""), isLayer: isLayer, matcher: &matcher) {
+      () throws(ArchiveError) in try ArchiveReader(file: path)
     }
-    return result
   }
 
   /// Scans the archive in `bytes` (a blob, a file's content) whose file name is `name`.
   func scan(bytes: UnsafeRawBufferPointer, named name: String, matcher: inout Matcher) -> ArchiveMatches {
+    scan(named: name, isLayer: false, matcher: &matcher) { () throws(ArchiveError) in try ArchiveReader(memory: bytes) }
+  }
+
+  /// Scans the outermost archive `open` gives, with a budget of its own.
+  private func scan(
+    named name: String, isLayer: Bool, matcher: inout Matcher, open: () throws(ArchiveError) -> ArchiveReader
+  ) -> ArchiveMatches {
     var result = ArchiveMatches()
     var budget = Budget()
     do {
-      let reader = try ArchiveReader(memory: bytes)
-      walk(reader, named: name, chain: [], depth: 1, isLayer: false, matcher: &matcher, budget: &budget, into: &result)
+      walk(
+        try open(), named: name, chain: [], depth: 1, isLayer: isLayer, matcher: &matcher, budget: &budget,
+        into: &result)
     } catch {
       result.problems.append(([], "cannot open as an archive: \(error)", true))
     }
