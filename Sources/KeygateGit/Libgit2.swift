@@ -1,9 +1,24 @@
 import CLibgit2
-import Synchronization
 
 /// Process-wide libgit2 set-up: initialisation and the global options keygate relies on.
 public enum Libgit2 {
-  private static let state = Mutex<Bool>(false)
+  /// Evaluated once per process, on first use, by the runtime's once-initialiser (`swift_once`),
+  /// which every thread sees complete before it goes on. A lock-guarded flag did the same, but
+  /// ThreadSanitizer cannot see through the futex under `Synchronization.Mutex` and reported
+  /// each later libgit2 call as a race with the initialisation.
+  private static let initialised: Void = {
+    git_libgit2_init()
+    reuseLargeBuffers()
+    // Each object is read once: caching would only cost memory and locking (measured: 9 %
+    // of a full-history scan's time, 170 MiB). Pack windows of 32 MiB, 256 MiB mapped at
+    // most, keep memory flat on repositories of any size.
+    _ = CLibgit2_set_caching(0)
+    _ = CLibgit2_set_pack_windows(32 << 20, 256 << 20)
+    // keygate reads repositories as data and never runs their hooks, filters or configured
+    // programs, so a repository owned by another user (a CI checkout made by the runner as
+    // root, a volume mounted into the container image) is read like any other.
+    _ = CLibgit2_set_owner_validation(0)
+  }()
 
   /// Initialises libgit2 once per process and turns object hash verification on or off.
   ///
@@ -20,22 +35,7 @@ public enum Libgit2 {
   /// that may call into libgit2 calls this first: libgit2 keeps per-thread error state that
   /// only exists after initialisation.
   public static func initialise() {
-    state.withLock { initialised in
-      if !initialised {
-        git_libgit2_init()
-        reuseLargeBuffers()
-        // Each object is read once: caching would only cost memory and locking (measured: 9 %
-        // of a full-history scan's time, 170 MiB). Pack windows of 32 MiB, 256 MiB mapped at
-        // most, keep memory flat on repositories of any size.
-        _ = CLibgit2_set_caching(0)
-        _ = CLibgit2_set_pack_windows(32 << 20, 256 << 20)
-        // keygate reads repositories as data and never runs their hooks, filters or configured
-        // programs, so a repository owned by another user (a CI checkout made by the runner as
-        // root, a volume mounted into the container image) is read like any other.
-        _ = CLibgit2_set_owner_validation(0)
-        initialised = true
-      }
-    }
+    _ = initialised
   }
 
   /// Large object buffers are reused instead of mapped and unmapped per blob (see the shim).

@@ -176,22 +176,37 @@ public struct Scratch: ~Copyable {
   public mutating func scan(
     _ bytes: UnsafeRawBufferPointer, onMatch: (_ pattern: Int, _ end: Int) -> Void
   ) throws(RegexError) {
+    _ = try scan(bytes, continuingWhile: { pattern, end in
+      onMatch(pattern, end)
+      return true
+    })
+  }
+
+  /// Scans `bytes` like `scan(_:onMatch:)`, stopping as soon as `onMatch` returns false.
+  /// - Returns: True when the whole input was scanned, false when `onMatch` stopped the scan.
+  /// - Throws: `RegexError` when the input is too large or Hyperscan fails.
+  /// The corresponding C function is `hs_scan`; a callback's non-zero return stops it with
+  /// `HS_SCAN_TERMINATED`.
+  public mutating func scan(
+    _ bytes: UnsafeRawBufferPointer, continuingWhile onMatch: (_ pattern: Int, _ end: Int) -> Bool
+  ) throws(RegexError) -> Bool {
     guard bytes.count <= Self.maximumInputLength else {
       throw .inputTooLarge(bytes: bytes.count, limit: Self.maximumInputLength)
     }
-    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
     let rc = withoutActuallyEscaping(onMatch) { onMatch in
       var callback = onMatch
       return withUnsafeMutablePointer(to: &callback) { context in
         hs_scan(
           database.database, base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, scratch,
           { id, _, to, _, context in
-            let callback = context!.assumingMemoryBound(to: ((Int, Int) -> Void).self)
-            callback.pointee(Int(id), Int(to))
-            return 0
+            let callback = context!.assumingMemoryBound(to: ((Int, Int) -> Bool).self)
+            return callback.pointee(Int(id), Int(to)) ? 0 : 1
           }, context)
       }
     }
+    if rc == HS_SCAN_TERMINATED { return false }
     guard rc == HS_SUCCESS else { throw .hyperscan(code: rc, function: "hs_scan") }
+    return true
   }
 }

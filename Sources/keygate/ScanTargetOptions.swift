@@ -47,6 +47,16 @@ struct ScanTargetOptions: ParsableArguments {
       valueName: "size"))
   var maxFileSize: FileSize = FileSize(bytes: 50 * 1024 * 1024)
 
+  @Option(
+    help: ArgumentHelp(
+      """
+      Stop matching one blob, file or archive member after this many seconds (fractions allowed; 0 for \
+      no bound). The report lists the object as not fully scanned and the verdict as incomplete, so a \
+      pathological input cannot hold a pipeline.
+      """,
+      valueName: "seconds"))
+  var maxObjectSeconds: Double = 60
+
   @Flag(
     help: """
       Do not open archives. By default zip (jar, war, whl, apk, nupkg, docx, …), tar, tar.gz/tgz, \
@@ -106,6 +116,9 @@ struct ScanTargetOptions: ParsableArguments {
     }
     let scopes = [since != nil, range != nil, ci, staged].filter { $0 }.count
     if scopes > 1 { throw ValidationError("--since, --range, --ci and --staged choose what to scan: give one of them.") }
+    if !(maxObjectSeconds >= 0 && maxObjectSeconds <= 86_400) {
+      throw ValidationError("--max-object-seconds must be between 0 (no bound) and 86400.")
+    }
     if !(1...32).contains(maxArchiveDepth) { throw ValidationError("--max-archive-depth must be between 1 and 32.") }
     if maxArchiveBytes.bytes <= 0 { throw ValidationError("--max-archive-bytes must be more than 0.") }
     if maxArchiveMembers <= 0 { throw ValidationError("--max-archive-members must be more than 0.") }
@@ -183,6 +196,7 @@ struct ScanTargetOptions: ParsableArguments {
     }
     if let jobs { options.workers = jobs }
     options.maxFileSize = maxFileSize.bytes == 0 ? nil : maxFileSize.bytes
+    options.objectTimeLimit = maxObjectSeconds == 0 ? nil : .nanoseconds(Int64(maxObjectSeconds * 1e9))
     if noArchives {
       options.archives = nil
     } else {

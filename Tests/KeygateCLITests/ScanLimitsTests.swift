@@ -68,6 +68,55 @@ import Testing
     #expect(bad.status == 64)
     #expect(bad.stderr.contains("--jobs must be between 1 and 256"))
   }
+
+  /// `--max-object-seconds`: an object that takes longer is stopped, listed as not fully scanned,
+  /// and the verdict is incomplete (exit 2); the other objects are still scanned.
+  @Test func anObjectOverTheTimeLimitIsStoppedAndNamed() throws {
+    let many = (0..<2000).map { "OPENAI_API_KEY=\(TestKeys.openAIProject(seed: 7000 + UInt64($0)))\n" }.joined()
+    let repo = try TemporaryGitRepository()
+    try repo.commit("Add", files: ["many.env": many, "notes.txt": "plain notes\n"])
+
+    let normal = try KeygateBinary.run(["scan", repo.path, "-f", "json"])
+    #expect(normal.status == 1)
+    let all = try ScanCommandTests.json(normal.stdout)
+    #expect((all["findings"] as? [[String: Any]])?.count == 2000)
+    #expect(all["complete"] as? Bool == true)
+
+    // A bound of one microsecond has passed before the first candidate is confirmed.
+    let stopped = try KeygateBinary.run(["scan", repo.path, "-f", "json", "--max-object-seconds", "0.000001"])
+    #expect(stopped.status == 2, "\(stopped.stderr)")
+    let report = try ScanCommandTests.json(stopped.stdout)
+    #expect(report["complete"] as? Bool == false)
+    let errors = try #require(report["errors"] as? [[String: Any]])
+    #expect(errors.contains {
+      ($0["subject"] as? String)?.contains("many.env") == true
+        && ($0["message"] as? String)?.contains("--max-object-seconds") == true
+    })
+    let text = try KeygateBinary.run(["scan", repo.path, "--max-object-seconds", "0.000001"])
+    #expect(text.status == 2)
+    #expect(text.stdout.contains("many.env") && text.stdout.contains("1e-06 s (--max-object-seconds)"))
+
+    // 0 turns the bound off.
+    let unbounded = try KeygateBinary.run(["scan", repo.path, "-f", "json", "--max-object-seconds", "0"])
+    #expect(unbounded.status == 1)
+    #expect((try ScanCommandTests.json(unbounded.stdout)["findings"] as? [[String: Any]])?.count == 2000)
+
+    // The same in a plain folder.
+    let folder = try Self.folder(["many.env": Array(many.utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plain = try KeygateBinary.run(["scan", folder.path, "-f", "json", "--max-object-seconds", "0.000001"])
+    #expect(plain.status == 2)
+    let plainErrors = try #require(ScanCommandTests.json(plain.stdout)["errors"] as? [[String: Any]])
+    #expect(plainErrors.map { $0["subject"] as? String } == ["many.env"])
+  }
+
+  @Test func theTimeLimitIsValidated() throws {
+    for bad in ["-1", "nan", "100000"] {
+      let result = try KeygateBinary.run(["scan", ".", "--max-object-seconds", bad])
+      #expect(result.status == 64, "\(bad)")
+      #expect(result.stderr.contains("--max-object-seconds"), "\(bad): \(result.stderr)")
+    }
+  }
 }
 
 /// Git LFS pointers and shallow clones are named in the report.
@@ -165,4 +214,5 @@ import Testing
     #expect(findings.map { $0["path"] as? String } == ["lib/sub/s.env"])
     #expect(((report["target"] as? [String: Any])?["note"] as? String)?.contains("submodules scanned: lib/sub") == true)
   }
+
 }

@@ -247,6 +247,41 @@ import Testing
       #expect(found.allSatisfy { $0.secret == key })
     }
   }
+
+  /// Many keys, one per line, built from parts.
+  static func manyKeys(_ count: Int) -> [UInt8] {
+    Array((0..<count).map { "OPENAI_API_KEY=\(TestKeys.openAIProject(seed: 5000 + UInt64($0)))\n" }.joined().utf8)
+  }
+
+  @Test func aTimeLimitStopsTheMatcherAndSaysSo() throws {
+    let content = Self.manyKeys(2000)
+    var unbounded = try Matcher(rules: Self.rules)
+    let all = try content.withUnsafeBytes { try unbounded.matches(in: $0) }
+    #expect(all.count == 2000)
+    let unboundedStopped = unbounded.unfinished
+    #expect(unboundedStopped == nil)
+
+    // A bound that has passed before the first hit is confirmed: stopped, and the reason given.
+    var bounded = try Matcher(rules: Self.rules, timeLimit: .nanoseconds(1))
+    _ = try content.withUnsafeBytes { try bounded.matches(in: $0) }
+    let stoppedBecause = bounded.unfinished
+    let reason = try #require(stoppedBecause)
+    #expect(reason.contains("--max-object-seconds"))
+    #expect(reason.contains("was not checked"))
+
+    // Content without a hit never needs the clock, and the next call starts afresh.
+    let plain = Array(String(repeating: "nothing to see here\n", count: 100).utf8)
+    let plainMatches = try plain.withUnsafeBytes { try bounded.matches(in: $0) }
+    #expect(plainMatches.isEmpty)
+    let stillStopped = bounded.unfinished
+    #expect(stillStopped == nil)
+  }
+
+  @Test func timeLimitsAreShownInSeconds() {
+    #expect(Matcher.seconds(.seconds(60)) == "60 s")
+    #expect(Matcher.seconds(.milliseconds(500)) == "0.5 s")
+    #expect(Matcher.seconds(.microseconds(1)) == "1e-06 s")
+  }
 }
 
 /// A rule's `prefilter`: Hyperscan finds the looser pattern, PCRE2 confirms the rule's own.

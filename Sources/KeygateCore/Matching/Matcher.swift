@@ -5,15 +5,29 @@ import KeygateRegex
 /// it for exact bounds and the secret group.
 ///
 /// Owns per-task scratch space: create one Matcher in each task that scans.
+///
+/// One call to `matches(in:)` takes at most `timeLimit` (checked between hits, so a hit's own
+/// confirmation may finish first): a pathological input stops there instead of holding the
+/// pipeline, and `unfinished` says so.
 public struct Matcher: ~Copyable {
   public let rules: CompiledRules
+  /// How long one `matches(in:)` call may take; nil for no bound (`--max-object-seconds`).
+  public let timeLimit: Duration?
+  /// Why the last `matches(in:)` call did not check all of its content (the time limit, or a
+  /// PCRE2 match that gave up), or nil when it checked everything. Its matches are still valid.
+  public private(set) var unfinished: String?
   private var scratch: Scratch
   private var matchData: MatchData
   private var hits: [(pattern: Int, end: Int)] = []
+  private var deadline: ContinuousClock.Instant?
+
+  /// Hits between two looks at the clock while Hyperscan reports them.
+  private static let hitsPerClockCheck = 256
 
   /// - Throws: `RegexError` when Hyperscan cannot allocate scratch space.
-  public init(rules: CompiledRules) throws(RegexError) {
+  public init(rules: CompiledRules, timeLimit: Duration? = nil) throws(RegexError) {
     self.rules = rules
+    self.timeLimit = timeLimit
     scratch = try Scratch(for: rules.database)
     matchData = MatchData(groups: rules.largestGroupCount)
   }
@@ -25,6 +39,8 @@ public struct Matcher: ~Copyable {
   /// Binary content (a NUL byte in its first 8 KiB, as git decides) is scanned by the specific
   /// rules only: a generic rule and the decoder would see keys in every compressed stream.
   public mutating func matches(in content: UnsafeRawBufferPointer) throws(RegexError) -> [RawMatch] {
+    unfinished = nil
+    deadline = timeLimit.map { ContinuousClock.now + $0 }
     if Self.looksBinary(content) {
       var triggered: [(encoding: String, end: Int)] = []
       let rules = self.rules
@@ -51,6 +67,7 @@ public struct Matcher: ~Copyable {
     var candidates: [Decoding.Candidate] = []
     var decodedUpTo = 0
     for trigger in triggered.sorted(by: { $0.end < $1.end }) where budget > 0 {
+      guard !stopsAtDeadline() else { break }
       switch trigger.encoding {
       case "base64":
         // Each run is decoded once, however many triggers end inside it.
@@ -68,6 +85,7 @@ public struct Matcher: ~Copyable {
     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
     var position = TextPosition()
     for candidate in candidates {
+      guard !stopsAtDeadline() else { break }
       var decodedBudget = budget
       let result = candidate.decoded.withUnsafeBytes { decoded in
         Result { () throws(RegexError) in try matches(in: decoded, depth: depth + 1, budget: &decodedBudget) }
@@ -109,7 +127,16 @@ public struct Matcher: ~Copyable {
     in content: UnsafeRawBufferPointer, triggered: inout [(encoding: String, end: Int)]
   ) throws(RegexError) -> [RawMatch] {
     hits.removeAll(keepingCapacity: true)
-    try scratch.scan(content) { pattern, end in hits.append((pattern, end)) }
+    let deadline = self.deadline
+    let scannedAll = try scratch.scan(content) { pattern, end in
+      hits.append((pattern, end))
+      guard hits.count % Self.hitsPerClockCheck == 0, let deadline else { return true }
+      return ContinuousClock.now < deadline
+    }
+    if !scannedAll {
+      noteTimeLimit()
+      return []
+    }
     if hits.isEmpty { return [] }
     let ruleCount = rules.rules.count
     for hit in hits where hit.pattern >= ruleCount {
@@ -122,24 +149,31 @@ public struct Matcher: ~Copyable {
     for hit in hits where hit.pattern < ruleCount {
       let rule = hit.pattern
       guard hit.end > confirmedUpTo[rule] else { continue }
+      guard !stopsAtDeadline() else { break }
       let window = rules.windows[rule]
       let limit = min(content.count, hit.end + window)
       // The subject starts at 0 so that look-behind (`\b`) sees the byte before the window.
       let subject = UnsafeRawBufferPointer(rebasing: content[0..<limit])
       var start = max(confirmedUpTo[rule], hit.end - window)
       var covered = hit.end
-      while start < hit.end,
-        let groups = try rules.confirmers[rule].firstMatch(in: subject, from: start, using: &matchData)
-      {
-        guard let whole = groups[0], whole.lowerBound < hit.end else { break }
-        let secretGroup = rules.rules[rule].secretGroup
-        if let secret = groups[secretGroup], !secret.isEmpty,
-          try accepts(rule: rule, secret: secret, whole: whole, in: content)
+      // A PCRE2 failure (its match limit, on a user's rule that backtracks badly) leaves this hit
+      // unconfirmed and says so; the other hits are still confirmed.
+      do throws(RegexError) {
+        while start < hit.end,
+          let groups = try rules.confirmers[rule].firstMatch(in: subject, from: start, using: &matchData)
         {
-          found.append((rule, secret, whole))
+          guard let whole = groups[0], whole.lowerBound < hit.end else { break }
+          let secretGroup = rules.rules[rule].secretGroup
+          if let secret = groups[secretGroup], !secret.isEmpty,
+            try accepts(rule: rule, secret: secret, whole: whole, in: content)
+          {
+            found.append((rule, secret, whole))
+          }
+          covered = max(covered, whole.upperBound)
+          start = whole.isEmpty ? whole.lowerBound + 1 : whole.upperBound
         }
-        covered = max(covered, whole.upperBound)
-        start = whole.isEmpty ? whole.lowerBound + 1 : whole.upperBound
+      } catch {
+        unfinished = unfinished ?? "rule \(rules.rules[rule].id) could not check a candidate at byte \(hit.end): \(error)"
       }
       confirmedUpTo[rule] = covered
     }
@@ -156,6 +190,27 @@ public struct Matcher: ~Copyable {
         line: position.line, column: position.column,
         inlineAllow: InlineAllow.parse(UnsafeRawBufferPointer(rebasing: content[lines])))
     }
+  }
+
+  /// True, and `unfinished` says why, once the time limit has passed.
+  private mutating func stopsAtDeadline() -> Bool {
+    guard let deadline, ContinuousClock.now >= deadline else { return false }
+    noteTimeLimit()
+    return true
+  }
+
+  private mutating func noteTimeLimit() {
+    guard let timeLimit else { return }
+    unfinished = unfinished ?? "scanning stopped after \(Self.seconds(timeLimit)) (--max-object-seconds): the rest "
+      + "of this content was not checked; raise the limit to scan it whole"
+  }
+
+  /// "60 s", "0.5 s".
+  static func seconds(_ duration: Duration) -> String {
+    let (whole, attoseconds) = duration.components
+    guard attoseconds != 0 else { return "\(whole) s" }
+    let value = Double(whole) + Double(attoseconds) / 1e18
+    return String(format: "%g s", value)
   }
 
   /// A generic rule's match is dropped when a specific rule matched overlapping text, or when the

@@ -20,6 +20,9 @@ public struct ScanOptions: Sendable {
   public var range: CommitRange?
   /// Scan checked-out submodules as repositories of their own (`--recurse-submodules`).
   public var recurseSubmodules = false
+  /// How long the matcher may spend on one blob, file or archive member before it stops and
+  /// lists the object as not fully scanned; nil for no bound (`--max-object-seconds`).
+  public var objectTimeLimit: Duration? = .seconds(60)
   /// How far archives (zip, tar, images, …) in files and blobs are opened; nil opens none
   /// (`--no-archives`).
   public var archives: ArchiveLimits? = ArchiveLimits()
@@ -205,7 +208,7 @@ public struct Scanner: Sendable {
         changedPaths = Set(changes.map(\.path))
         let uncommitted = scanChanges(
           changes, in: repository, workDirectory: workDirectory, problems: &problems, statistics: &statistics,
-          maxFileSize: options.maxFileSize, archives: options.archiveContents)
+          options: options)
         findings += uncommitted
       } catch {
         problems.append(ReadProblem(subject: "working tree", message: "cannot read the index or the working tree: \(error)"))
@@ -285,6 +288,7 @@ public struct Scanner: Sendable {
     let archives = options.archiveContents
     let maxFileSize = options.maxFileSize
     let progress = options.progress
+    let objectTimeLimit = options.objectTimeLimit
     progress?.total.store(blobs.count, ordering: .relaxed)
     let blobClaims = (blobs.count + Self.blobsPerClaim - 1) / Self.blobsPerClaim
     let trees = treeGraph?.trees ?? []
@@ -297,7 +301,7 @@ public struct Scanner: Sendable {
       do {
         guard let opened = try Repository.open(at: path) else { throw GitError(code: -1, message: "repository vanished", function: "open") }
         workerRepository = opened
-        matcher = try Matcher(rules: rules)
+        matcher = try Matcher(rules: rules, timeLimit: objectTimeLimit)
       } catch {
         result.problems.append((nil, ReadProblem(subject: path, message: "a scanning worker could not start: \(error)"), false))
         return result
@@ -494,11 +498,13 @@ public struct Scanner: Sendable {
 
   private func scanChanges(
     _ changes: [WorkingTreeChange], in repository: Repository, workDirectory: String, problems: inout [ReadProblem],
-    statistics: inout ScanStatistics, maxFileSize: Int?, archives: ArchiveContents?
+    statistics: inout ScanStatistics, options: ScanOptions
   ) -> [Finding] {
+    let maxFileSize = options.maxFileSize
+    let archives = options.archiveContents
     var matcher: Matcher
     do {
-      matcher = try Matcher(rules: rules)
+      matcher = try Matcher(rules: rules, timeLimit: options.objectTimeLimit)
     } catch {
       problems.append(ReadProblem(subject: "working tree", message: "\(error)"))
       return []
@@ -553,9 +559,9 @@ public struct Scanner: Sendable {
           found = archives.scan(file: absolute, matcher: &matcher)
           statistics.bytes += found.bytes
         } else {
-          found.matches = try FileContent.withContents(of: absolute) { bytes in
+          found = try FileContent.withContents(of: absolute) { bytes in
             statistics.bytes += bytes.count
-            return try matcher.matches(in: bytes)
+            return try ArchiveContents.scan(bytes, named: change.path, archives: nil, matcher: &matcher)
           }
         }
         statistics.files += 1
@@ -696,12 +702,13 @@ public struct Scanner: Sendable {
     let maxFileSize = options.maxFileSize
     let archives = options.archiveContents
     let progress = options.progress
+    let objectTimeLimit = options.objectTimeLimit
     progress?.total.store(files.count, ordering: .relaxed)
     let results = runWorkers(min(options.workers, max(1, files.count))) { nextIndex in
       var result = FileResult()
       var matcher: Matcher
       do {
-        matcher = try Matcher(rules: rules)
+        matcher = try Matcher(rules: rules, timeLimit: objectTimeLimit)
       } catch {
         result.problems.append(ReadProblem(subject: root, message: "a scanning worker could not start: \(error)"))
         return result
@@ -729,10 +736,12 @@ public struct Scanner: Sendable {
           continue
         }
         do {
-          let matches = try FileContent.withContents(of: path) { bytes in
+          let found = try FileContent.withContents(of: path) { bytes in
             result.bytes += bytes.count
-            return try matcher.matches(in: bytes)
+            return try ArchiveContents.scan(bytes, named: shown, archives: nil, matcher: &matcher)
           }
+          let matches = found.matches
+          result.problems += found.readProblems(under: shown)
           result.files += 1
           progress?.record(bytes: 0, matches: matches.count)
           result.findings += matches.map {

@@ -39,7 +39,9 @@ extension ArchiveContents {
     _ bytes: UnsafeRawBufferPointer, named name: String, archives: ArchiveContents?, matcher: inout Matcher
   ) throws(RegexError) -> ArchiveMatches {
     if let archives, isArchive(bytes) { return archives.scan(bytes: bytes, named: name, matcher: &matcher) }
-    return ArchiveMatches(matches: try matcher.matches(in: bytes), bytes: bytes.count)
+    var found = ArchiveMatches(matches: try matcher.matches(in: bytes), bytes: bytes.count)
+    if let unfinished = matcher.unfinished { found.problems.append(([], unfinished, true)) }
+    return found
   }
 
   /// How the report names a file that is an archive, and whether it is an image layer: a layer
@@ -227,6 +229,7 @@ struct ArchiveContents {
           match.archiveMembers = members
           return match
         }
+        if let unfinished = matcher.unfinished { result.problems.append((members, unfinished, true)) }
       } catch {
         result.problems.append((members, "the matching engine failed: \(error)", true))
       }
