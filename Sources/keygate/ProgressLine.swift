@@ -8,7 +8,7 @@ final class ProgressLine: Sendable {
   let progress = ScanProgress()
   private let started = ContinuousClock.now
   /// True once stopped; drawing and stopping take the lock, so no line is drawn after the clear.
-  private let stopped = Mutex(false)
+  private let stopped = Locked(false)
 
   private init() {}
 

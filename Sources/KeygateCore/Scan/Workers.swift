@@ -17,5 +17,5 @@ func runWorkers<Result: Sendable>(
 
 private final class WorkerState<Result: Sendable>: Sendable {
   let counter = Atomic<Int>(0)
-  let results = Mutex<[Result]>([])
+  let results = Locked<[Result]>([])
 }

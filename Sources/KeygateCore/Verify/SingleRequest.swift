@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -105,7 +104,7 @@ private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable 
 
 /// Hands the outcome from URLSession's delegate queue to the thread that waits for it.
 private final class OutcomeSlot: Sendable {
-  private let outcome = Mutex<RequestOutcome?>(nil)
+  private let outcome = Locked<RequestOutcome?>(nil)
   private let filled = DispatchSemaphore(value: 0)
 
   /// Keeps the first outcome; later ones are ignored.
