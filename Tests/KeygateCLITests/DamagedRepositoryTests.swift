@@ -18,6 +18,11 @@ import Testing
     (report["errors"] as? [[String: String]] ?? []).map { "\($0["subject"] ?? ""): \($0["message"] ?? "")" }
   }
 
+  /// Calls `body` with `path` (bytes that need not be UTF-8) as a C string.
+  static func withCPath<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+    (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { body($0.baseAddress!) }
+  }
+
   /// The loose object file of `path`'s blob in HEAD.
   static func looseObject(_ repo: TemporaryGitRepository, _ path: String) throws -> String {
     let id = try repo.git(["rev-parse", "HEAD:\(path)"]).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -112,13 +117,23 @@ import Testing
     // says the working tree could not be (so the verdict is not a silent pass).
     #expect(Self.errors(report).allSatisfy { $0.contains("nesting too deep") }, "\(Self.errors(report))")
 
-    // The same tree as a plain folder: every file read, except the one whose name Foundation
-    // cannot open, which is named as not scanned.
+    // The same tree as a plain folder: every file read, the name that is not UTF-8 included,
+    // shown with its bytes escaped.
     try FileManager.default.removeItem(atPath: repo.path + "/.git")
+    // A folder whose name is not UTF-8, with a file in it.
+    let folder = Array(repo.path.utf8) + Array("/dir-".utf8) + [0xC3]
+    #expect(Self.withCPath(folder) { mkdir($0, 0o755) } == 0)
+    let inner = folder + Array("/inner.env".utf8)
+    let innerDescriptor = Self.withCPath(inner) { open($0, O_CREAT | O_WRONLY, 0o644) }
+    #expect(innerDescriptor >= 0)
+    let innerContent = Array(key(1005).utf8)
+    _ = write(innerDescriptor, innerContent, innerContent.count)
+    close(innerDescriptor)
     let plain = try Self.scan(repo.path)
-    #expect(plain.paths.count == 3, "\(plain.paths)")
+    #expect(plain.paths == ["\(deep)/leaf.env", "--output", "-rf", "bad-\\xFF\\xFE.env", "dir-\\xC3/inner.env"].sorted(), "\(plain.paths)")
     #expect(plain.status == 1)
-    #expect(Self.errors(plain.report).contains { $0.hasPrefix("bad-") && $0.contains("not valid UTF-8") })
+    #expect(Self.errors(plain.report).isEmpty, "\(Self.errors(plain.report))")
+    #expect(plain.report["complete"] as? Bool == true)
   }
 
   /// Symbolic link loops, links out of the tree and a FIFO: listed, never followed, never read,

@@ -697,7 +697,13 @@ public struct Scanner: Sendable {
     }
     let isSingleFile = FileContent.kind(at: root) != .directory
     let tree = isSingleFile ? nil : DirectoryTree(listing: root)
-    let files = tree?.files ?? [""]
+    // What the report shows, and the path's bytes (a name need not be UTF-8).
+    let rootBytes = Array(root.utf8)
+    let files: [(shown: String, path: [UInt8])] =
+      tree.map { tree in
+        tree.files.map { ($0, rootBytes + [UInt8(ascii: "/")] + Array($0.utf8)) }
+          + tree.undecodable.map { ($0.shown, rootBytes + [UInt8(ascii: "/")] + $0.path) }
+      } ?? [((root as NSString).lastPathComponent, rootBytes)]
     let rules = self.rules
     let maxFileSize = options.maxFileSize
     let archives = options.archiveContents
@@ -714,11 +720,9 @@ public struct Scanner: Sendable {
         return result
       }
       while case let index = nextIndex(), index < files.count, !ScanCancellation.isRequested {
-        let relative = files[index]
-        let path = isSingleFile ? root : root + "/" + relative
-        let shown = isSingleFile ? (root as NSString).lastPathComponent : relative
+        let (shown, pathBytes) = files[index]
         // An archive is streamed member by member, whatever its size.
-        if let archives, FileContent.isArchive(at: path) {
+        if let archives, let path = String(validating: pathBytes, as: UTF8.self), FileContent.isArchive(at: path) {
           let (name, isLayer) = ArchiveContents.name(ofFile: shown)
           let found = archives.scan(file: path, isLayer: isLayer, matcher: &matcher)
           result.bytes += found.bytes
@@ -730,15 +734,19 @@ public struct Scanner: Sendable {
           result.problems += found.readProblems(under: name)
           continue
         }
-        if let maxFileSize, let size = FileContent.size(at: path), size > maxFileSize {
-          result.problems.append(Self.tooLarge(shown, size: size, limit: maxFileSize))
-          progress?.record(bytes: 0, matches: 0)
-          continue
-        }
         do {
-          let found = try FileContent.withContents(of: path) { bytes in
+          // Memory-mapped: a file over the size limit is mapped, measured and left unread. An
+          // archive here is one whose name is not UTF-8: it is read from the mapping.
+          let scanned = try FileContent.withContents(ofBytes: pathBytes) { bytes -> (size: Int, found: ArchiveMatches?) in
+            let isArchive = archives != nil && ArchiveContents.isArchive(bytes)
+            if !isArchive, let maxFileSize, bytes.count > maxFileSize { return (bytes.count, nil) }
             result.bytes += bytes.count
-            return try ArchiveContents.scan(bytes, named: shown, archives: nil, matcher: &matcher)
+            return (bytes.count, try ArchiveContents.scan(bytes, named: shown, archives: archives, matcher: &matcher))
+          }
+          guard let found = scanned.found else {
+            result.problems.append(Self.tooLarge(shown, size: scanned.size, limit: maxFileSize ?? 0))
+            progress?.record(bytes: 0, matches: 0)
+            continue
           }
           let matches = found.matches
           result.problems += found.readProblems(under: shown)

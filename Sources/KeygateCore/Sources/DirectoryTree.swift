@@ -2,42 +2,106 @@ import Foundation
 
 /// The regular files of a directory that is not a git repository, found without following
 /// symbolic links.
+///
+/// Names are read as bytes (`readdir`), because a file name on Linux need not be UTF-8. Files
+/// whose path is UTF-8 are listed in `files`; the others in `undecodable`, shown with each byte
+/// that is not UTF-8 written as `\xNN` and opened by their bytes.
 struct DirectoryTree {
   /// Paths relative to the root, sorted.
   private(set) var files: [String] = []
+  /// Files whose relative path is not UTF-8: how the report shows it, and its bytes.
+  private(set) var undecodable: [(shown: String, path: [UInt8])] = []
   private(set) var problems: [ReadProblem] = []
 
   init(listing root: String) {
-    var stack = [""]
+    let rootBytes = Array(root.utf8)
+    var stack: [[UInt8]] = [[]]
     while let relative = stack.popLast() {
-      let absolute = relative.isEmpty ? root : root + "/" + relative
-      let names: [String]
+      let absolute = relative.isEmpty ? rootBytes : rootBytes + [UInt8(ascii: "/")] + relative
+      let names: [[UInt8]]
       do {
-        names = try FileManager.default.contentsOfDirectory(atPath: absolute)
+        names = try Self.names(in: absolute)
       } catch {
-        problems.append(ReadProblem(subject: relative.isEmpty ? "." : relative, message: "cannot list directory: \(FileContent.reason(error))"))
+        problems.append(
+          ReadProblem(subject: relative.isEmpty ? "." : Self.shown(relative), message: "cannot list directory: \(error)"))
         continue
       }
-      for name in names.sorted() {
-        let path = relative.isEmpty ? name : relative + "/" + name
-        switch FileContent.kind(at: root + "/" + path) {
-        case .regular: files.append(path)
+      for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        let path = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
+        switch FileContent.kind(atBytes: rootBytes + [UInt8(ascii: "/")] + path) {
+        case .regular:
+          if let text = String(validating: path, as: UTF8.self) {
+            files.append(text)
+          } else {
+            undecodable.append((Self.shown(path), path))
+          }
         case .directory: stack.append(path)
         case .symlink:
-          problems.append(ReadProblem(subject: path, message: "symbolic link not followed", isIncomplete: false))
-        case nil where name.contains("\u{FFFD}"):
-          // Foundation lists a name that is not UTF-8 with replacement characters, which name
-          // no file: it cannot be opened, so the scan cannot vouch for it.
-          problems.append(
-            ReadProblem(
-              subject: path,
-              message: "the file name is not valid UTF-8, so it cannot be opened: not scanned (rename it; "
-                + "committed, the file is read from git history)"))
-        case .other, nil:
-          problems.append(ReadProblem(subject: path, message: "not a regular file; skipped", isIncomplete: false))
+          problems.append(ReadProblem(subject: Self.shown(path), message: "symbolic link not followed", isIncomplete: false))
+        case .other:
+          problems.append(ReadProblem(subject: Self.shown(path), message: "not a regular file; skipped", isIncomplete: false))
+        case nil:
+          let code = errno
+          // Gone between the listing and the look: nothing to scan.
+          if code == ENOENT { continue }
+          problems.append(ReadProblem(subject: Self.shown(path), message: "cannot read: \(FileReadError(code: code))"))
         }
       }
     }
     files.sort()
+    undecodable.sort { $0.shown < $1.shown }
+  }
+
+  /// The entries of the directory at `path` (bytes), without `.` and `..`.
+  private static func names(in path: [UInt8]) throws(FileReadError) -> [[UInt8]] {
+    let directory = FileContent.withCString(path) { opendir($0) }
+    guard let directory else { throw FileReadError(code: errno) }
+    defer { closedir(directory) }
+    var names: [[UInt8]] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        Array(raw.prefix { $0 != 0 })
+      }
+      if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+      names.append(name)
+    }
+    return names
+  }
+
+  /// A path as the report shows it: UTF-8 as is, each other byte as `\xNN`.
+  static func shown(_ path: [UInt8]) -> String {
+    if let text = String(validating: path, as: UTF8.self) { return text }
+    var shown = ""
+    var index = 0
+    while index < path.count {
+      let length = Self.sequenceLength(path[index])
+      if length > 0, index + length <= path.count,
+        let scalar = String(validating: path[index..<index + length], as: UTF8.self)
+      {
+        shown += scalar
+        index += length
+      } else {
+        shown += "\\x" + String(path[index], radix: 16, uppercase: true).leftPadded(to: 2)
+        index += 1
+      }
+    }
+    return shown
+  }
+
+  /// How many bytes a UTF-8 sequence starting with `lead` has; 0 for a byte no sequence starts with.
+  private static func sequenceLength(_ lead: UInt8) -> Int {
+    switch lead {
+    case 0x00...0x7F: 1
+    case 0xC2...0xDF: 2
+    case 0xE0...0xEF: 3
+    case 0xF0...0xF4: 4
+    default: 0
+    }
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

@@ -8,8 +8,14 @@ enum FileContent {
 
   /// The kind of the file at `path`, not following a final symbolic link; nil when absent.
   static func kind(at path: String) -> Kind? {
+    kind(atBytes: Array(path.utf8))
+  }
+
+  /// The kind of the file at `path` (its bytes, which need not be UTF-8), not following a final
+  /// symbolic link; nil when absent.
+  static func kind(atBytes path: [UInt8]) -> Kind? {
     var info = stat()
-    guard lstat(path, &info) == 0 else { return nil }
+    guard withCString(path, { lstat($0, &info) }) == 0 else { return nil }
     switch info.st_mode & S_IFMT {
     case S_IFREG: return .regular
     case S_IFLNK: return .symlink
@@ -37,6 +43,32 @@ enum FileContent {
     return try data.withUnsafeBytes(body)
   }
 
+  /// Calls `body` with the bytes of the regular file at `path` (its bytes, which need not be
+  /// UTF-8), memory-mapped. A symbolic link is not followed and a FIFO is never waited on.
+  /// - Throws: `FileReadError` with the reason the file cannot be read.
+  static func withContents<R>(ofBytes path: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    let descriptor = withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+    guard descriptor >= 0 else { throw FileReadError(code: errno) }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw FileReadError(code: errno) }
+    guard info.st_mode & S_IFMT == S_IFREG else { throw FileReadError(code: EINVAL, message: "not a regular file") }
+    let size = Int(info.st_size)
+    guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+      throw FileReadError(code: errno)
+    }
+    defer { munmap(mapped, size) }
+    return try body(UnsafeRawBufferPointer(start: mapped, count: size))
+  }
+
+  /// Calls `body` with `path` as a NUL-terminated C string.
+  static func withCString<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+    try (path + [0]).withUnsafeBufferPointer { bytes in
+      try bytes.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) }
+    }
+  }
+
   /// The first `count` bytes of the regular file at `path` (fewer for a shorter file); nil
   /// when it is not a regular file or cannot be read. A final symbolic link is not followed.
   static func prefix(of path: String, count: Int) -> [UInt8]? {
@@ -61,6 +93,7 @@ enum FileContent {
 
   /// A short reason for an error from reading a file.
   static func reason(_ error: any Error) -> String {
+    if let error = error as? FileReadError { return error.description }
     if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
       underlying.domain == NSPOSIXErrorDomain, let message = strerror(Int32(underlying.code))
     {
@@ -68,4 +101,17 @@ enum FileContent {
     }
     return "\(error)"
   }
+}
+
+/// Why a file or directory could not be read: the system's error.
+struct FileReadError: Error, CustomStringConvertible {
+  let code: Int32
+  var message: String?
+
+  init(code: Int32, message: String? = nil) {
+    self.code = code
+    self.message = message
+  }
+
+  var description: String { message ?? String(cString: strerror(code)) }
 }

@@ -11,7 +11,7 @@ public struct ProjectFiles: Sendable {
 
   enum Item: Sendable {
     /// A file on disk.
-    case disk(absolute: String, path: String, isTracked: Bool)
+    case disk(absolute: [UInt8], path: String, isTracked: Bool)
     /// A blob of the repository: staged content (with the lines it adds) or HEAD's tree.
     case blob(ObjectID, path: String, addedLines: [ClosedRange<Int>]?)
   }
@@ -40,10 +40,11 @@ public struct ProjectFiles: Sendable {
     guard let repository else {
       if FileContent.kind(at: root) == .directory {
         let tree = DirectoryTree(listing: root)
-        items = tree.files.map { .disk(absolute: root + "/" + $0, path: $0, isTracked: false) }
+        items = tree.files.map { .disk(absolute: Array((root + "/" + $0).utf8), path: $0, isTracked: false) }
+          + tree.undecodable.map { .disk(absolute: Array((root + "/").utf8) + $0.path, path: $0.shown, isTracked: false) }
         problems = tree.problems.filter(\.isIncomplete)
       } else {
-        items = [.disk(absolute: root, path: (root as NSString).lastPathComponent, isTracked: false)]
+        items = [.disk(absolute: Array(root.utf8), path: (root as NSString).lastPathComponent, isTracked: false)]
       }
       return (items, problems)
     }
@@ -57,8 +58,8 @@ public struct ProjectFiles: Sendable {
         let tracked = try repository.indexEntries().filter { !$0.isSymlink }.map(\.path)
         let untracked = try repository.workingTreeChanges().filter(\.isUntracked).map(\.path)
         items =
-          tracked.map { .disk(absolute: workDirectory + $0, path: $0, isTracked: true) }
-          + untracked.map { .disk(absolute: workDirectory + $0, path: $0, isTracked: false) }
+          tracked.map { .disk(absolute: Array((workDirectory + $0).utf8), path: $0, isTracked: true) }
+          + untracked.map { .disk(absolute: Array((workDirectory + $0).utf8), path: $0, isTracked: false) }
       } else if let head = try repository.headCommitID() {
         try Self.list(tree: try repository.commit(head).treeID, prefix: "", in: repository, into: &items)
       }
@@ -105,11 +106,9 @@ public struct ProjectFiles: Sendable {
         switch items[index] {
         case .disk(let absolute, let path, let isTracked):
           // Deleted since it was indexed, a link, a nested repository: nothing to read.
-          guard FileContent.kind(at: absolute) == .regular, let size = FileContent.size(at: absolute),
-            size <= Self.sizeLimit
-          else { continue }
+          guard FileContent.kind(atBytes: absolute) == .regular else { continue }
           do {
-            if let text = try FileContent.withContents(of: absolute, { Self.decode($0) }) {
+            if let text = try FileContent.withContents(ofBytes: absolute, { Self.decode($0) }) {
               results.append(transform(ProjectFile(path: path, text: text, isTracked: isTracked)))
             }
           } catch {
