@@ -120,7 +120,7 @@ extension Repository {
       guard delta.status != GIT_DELTA_DELETED, delta.status != GIT_DELTA_UNMODIFIED,
         delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue), let rawPath = delta.new_file.path
       else { continue }
-      let path = String(cString: rawPath)
+      let path = PathBytes.shown(PathBytes.of(rawPath))
       let blob = ObjectID(delta.new_file.id)
       var patch: OpaquePointer?
       try check(git_patch_from_diff(&patch, diff, index), function: "git_patch_from_diff")

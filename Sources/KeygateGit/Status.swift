@@ -2,8 +2,10 @@ import CLibgit2
 
 /// A file whose content in the index or the work tree differs from HEAD.
 public struct WorkingTreeChange: Sendable, Hashable {
-  /// The path relative to the work tree root, with `/` separators.
+  /// The path relative to the work tree root, with `/` separators, as a report shows it.
   public let path: String
+  /// The path's bytes, which need not be UTF-8: what opens the file.
+  public let pathBytes: [UInt8]
   /// The staged blob, when the index differs from HEAD for this path (staged but not committed).
   public let stagedBlob: ObjectID?
   /// True when the file in the work tree differs from the index, or is untracked: its current
@@ -39,20 +41,20 @@ extension Repository {
     for index in 0..<git_status_list_entrycount(list) {
       guard let entry = git_status_byindex(list, index)?.pointee else { continue }
       let status = entry.status.rawValue
-      var path: String?
+      var path: [UInt8]?
       var staged: ObjectID?
       if status & stagedChange != 0, let delta = entry.head_to_index?.pointee {
         staged = ObjectID(delta.new_file.id)
-        path = delta.new_file.path.map { String(decodingCString: $0) }
+        path = delta.new_file.path.map(PathBytes.of)
       }
       let differs = status & workTreeChange != 0
       if differs, let delta = entry.index_to_workdir?.pointee {
-        path = delta.new_file.path.map { String(decodingCString: $0) } ?? path
+        path = delta.new_file.path.map(PathBytes.of) ?? path
       }
       guard let path, staged != nil || differs else { continue }
       changes.append(
         WorkingTreeChange(
-          path: path, stagedBlob: staged, workTreeDiffers: differs,
+          path: PathBytes.shown(path), pathBytes: path, stagedBlob: staged, workTreeDiffers: differs,
           isUntracked: status & GIT_STATUS_WT_NEW.rawValue != 0))
     }
     return changes
@@ -80,16 +82,18 @@ extension Repository {
   /// submodules, with their staged blobs; in index (path) order.
   /// - Throws: `GitError` when the index cannot be read.
   /// The corresponding C functions are `git_repository_index` and `git_index_get_byindex`.
-  public func indexEntries() throws(GitError) -> [(path: String, blob: ObjectID, isSymlink: Bool)] {
+  /// `pathBytes` are the path's bytes, which need not be UTF-8; `path` is how a report shows it.
+  public func indexEntries() throws(GitError) -> [(path: String, pathBytes: [UInt8], blob: ObjectID, isSymlink: Bool)] {
     var index: OpaquePointer?
     try check(git_repository_index(&index, pointer), function: "git_repository_index")
     defer { git_index_free(index) }
-    var entries: [(path: String, blob: ObjectID, isSymlink: Bool)] = []
+    var entries: [(path: String, pathBytes: [UInt8], blob: ObjectID, isSymlink: Bool)] = []
     for position in 0..<git_index_entrycount(index) {
       guard let entry = git_index_get_byindex(index, position)?.pointee, let path = entry.path else { continue }
       let mode = entry.mode & 0o170000
       guard mode == 0o100000 || mode == 0o120000 else { continue }  // leave submodules (0o160000) out
-      entries.append((String(decodingCString: path), ObjectID(entry.id), mode == 0o120000))
+      let bytes = PathBytes.of(path)
+      entries.append((PathBytes.shown(bytes), bytes, ObjectID(entry.id), mode == 0o120000))
     }
     return entries
   }

@@ -63,9 +63,10 @@ extension Repository {
 }
 
 extension String {
-  /// Decodes a C string as UTF-8, replacing invalid bytes, as git paths may hold any bytes.
+  /// A git path as a report shows it: git paths may hold any bytes, and those that are not
+  /// UTF-8 are written as `\xNN` (`PathBytes.shown`).
   init(decodingCString pointer: UnsafePointer<CChar>) {
-    self = String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+    self = PathBytes.shown(PathBytes.of(pointer))
   }
 }
 

@@ -112,7 +112,8 @@ import Testing
     let (status, paths, report) = try Self.scan(repo.path)
     #expect(status == 1)
     #expect(paths.contains("-rf") && paths.contains("--output") && paths.contains("\(deep)/leaf.env"))
-    #expect(paths.contains { $0.hasPrefix("bad-") && $0.hasSuffix(".env") }, "\(paths)")
+    // A name that is not UTF-8 is shown with those bytes escaped.
+    #expect(paths.contains("bad-\\xFF\\xFE.env"), "\(paths)")
     // libgit2 lists no work tree nested over 100 folders deep: history is read, and the report
     // says the working tree could not be (so the verdict is not a silent pass).
     #expect(Self.errors(report).allSatisfy { $0.contains("nesting too deep") }, "\(Self.errors(report))")
@@ -134,6 +135,31 @@ import Testing
     #expect(plain.status == 1)
     #expect(Self.errors(plain.report).isEmpty, "\(Self.errors(plain.report))")
     #expect(plain.report["complete"] as? Bool == true)
+  }
+
+  /// A file whose name is not UTF-8, untracked or modified in the work tree: read by its bytes,
+  /// not skipped as if it had been deleted.
+  @Test func workTreeFilesWhoseNamesAreNotUTF8AreScanned() throws {
+    let repo = try TemporaryGitRepository()
+    let tracked = Array(repo.path.utf8) + Array("/old-".utf8) + [0xE9] + Array(".env".utf8)
+    let untracked = Array(repo.path.utf8) + Array("/new-".utf8) + [0xFE] + Array(".env".utf8)
+    func write(_ path: [UInt8], _ text: String) {
+      let descriptor = Self.withCPath(path) { open($0, O_CREAT | O_TRUNC | O_WRONLY, 0o644) }
+      #expect(descriptor >= 0)
+      let bytes = Array(text.utf8)
+      _ = Foundation.write(descriptor, bytes, bytes.count)
+      close(descriptor)
+    }
+    write(tracked, "nothing yet\n")
+    try repo.git(["add", "-A"])
+    try repo.git(["commit", "-q", "-m", "A Latin-1 name"])
+    write(tracked, "OPENAI_API_KEY=\(TestKeys.openAIProject(seed: 1007))\n")
+    write(untracked, "OPENAI_API_KEY=\(TestKeys.openAIProject(seed: 1008))\n")
+
+    let (status, paths, report) = try Self.scan(repo.path)
+    #expect(status == 1)
+    #expect(paths == ["new-\\xFE.env", "old-\\xE9.env"])
+    #expect(report["complete"] as? Bool == true, "\(Self.errors(report))")
   }
 
   /// Symbolic link loops, links out of the tree and a FIFO: listed, never followed, never read,

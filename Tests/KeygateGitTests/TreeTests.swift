@@ -37,7 +37,7 @@ import Testing
     #expect(nested.first?.id == (try repo.objectID("HEAD:dir/nested.txt")))
   }
 
-  @Test func nonUTF8FileNameIsDecodedWithReplacement() throws {
+  @Test func nonUTF8FileNameIsShownWithItsBytesEscaped() throws {
     let repo = try TemporaryGitRepository()
     // "café.txt" in Latin-1: the 0xE9 byte is not UTF-8, and git stores names as bytes.
     let path =
@@ -49,7 +49,7 @@ import Testing
     try repo.git(["commit", "-q", "-m", "Latin-1 name"])
 
     let entries = try openRepository(repo).treeEntries(try repo.objectID("HEAD^{tree}"))
-    #expect(entries.map(\.name) == ["caf\u{FFFD}.txt"])
+    #expect(entries.map(\.name) == ["caf\\xE9.txt"])
   }
 
   @Test func missingTreeThrowsNotFound() throws {

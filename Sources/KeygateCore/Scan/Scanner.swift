@@ -536,9 +536,12 @@ public struct Scanner: Sendable {
         }
       }
       guard change.workTreeDiffers else { continue }
-      let absolute = workDirectory + change.path
-      switch FileContent.kind(at: absolute) {
-      case nil: continue  // deleted in the work tree: nothing on disk to scan
+      let absolute = Array(workDirectory.utf8) + change.pathBytes
+      switch FileContent.kind(atBytes: absolute) {
+      case nil:
+        // Deleted in the work tree: nothing on disk to scan. Any other reason is named.
+        if errno != ENOENT { problems.append(ReadProblem(subject: change.path, message: "cannot read: \(FileReadError(code: errno))")) }
+        continue
       case .directory:
         problems.append(
           ReadProblem(
@@ -547,23 +550,13 @@ public struct Scanner: Sendable {
         continue
       default: break
       }
-      let isArchive = archives != nil && FileContent.isArchive(at: absolute)
-      if !isArchive, let maxFileSize, let size = FileContent.size(at: absolute), size > maxFileSize {
-        problems.append(Self.tooLarge(change.path, size: size, limit: maxFileSize))
-        continue
-      }
       do {
-        var found = ArchiveMatches()
-        if let archives, isArchive {
-          // An archive is streamed member by member, whatever its size.
-          found = archives.scan(file: absolute, matcher: &matcher)
-          statistics.bytes += found.bytes
-        } else {
-          found = try FileContent.withContents(of: absolute) { bytes in
-            statistics.bytes += bytes.count
-            return try ArchiveContents.scan(bytes, named: change.path, archives: nil, matcher: &matcher)
-          }
+        let scanned = try Self.scanFile(at: absolute, shown: change.path, maxFileSize: maxFileSize, archives: archives, matcher: &matcher)
+        guard let found = scanned.found else {
+          problems.append(Self.tooLarge(change.path, size: scanned.size, limit: maxFileSize ?? 0))
+          continue
         }
+        statistics.bytes += found.bytes
         statistics.files += 1
         problems += found.readProblems(under: change.path)
         for match in found.matches {
@@ -668,6 +661,27 @@ public struct Scanner: Sendable {
   static func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
 
   /// A deliberate skip of content over `--max-file-size`, listed in the report.
+  /// Scans one file on disk, found by its path's bytes (which need not be UTF-8). An archive is
+  /// streamed member by member from the file, whatever its size; other content is memory-mapped,
+  /// and left unread when it is over `maxFileSize` (`found` is nil, `size` says how large).
+  /// - Throws: The reason the file cannot be read.
+  private static func scanFile(
+    at path: [UInt8], shown: String, isLayer: Bool = false, maxFileSize: Int?, archives: ArchiveContents?,
+    matcher: inout Matcher
+  ) throws -> (found: ArchiveMatches?, size: Int) {
+    if let archives, let streamable = String(validating: path, as: UTF8.self), FileContent.isArchive(at: streamable) {
+      let found = archives.scan(file: streamable, isLayer: isLayer, matcher: &matcher)
+      return (found, found.bytes)
+    }
+    // An archive that reaches the mapping has a name that is not UTF-8: it is read from memory.
+    return try FileContent.withContents(ofBytes: path) { bytes in
+      let isArchive = archives != nil && ArchiveContents.isArchive(bytes)
+      if !isArchive, let maxFileSize, bytes.count > maxFileSize { return (nil, bytes.count) }
+      let name = shown.split(separator: "/").last.map(String.init) ?? shown
+      return (try ArchiveContents.scan(bytes, named: name, archives: archives, matcher: &matcher), bytes.count)
+    }
+  }
+
   static func tooLarge(_ subject: String, size: Int, limit: Int) -> ReadProblem {
     ReadProblem(
       subject: subject,
@@ -721,39 +735,21 @@ public struct Scanner: Sendable {
       }
       while case let index = nextIndex(), index < files.count, !ScanCancellation.isRequested {
         let (shown, pathBytes) = files[index]
-        // An archive is streamed member by member, whatever its size.
-        if let archives, let path = String(validating: pathBytes, as: UTF8.self), FileContent.isArchive(at: path) {
-          let (name, isLayer) = ArchiveContents.name(ofFile: shown)
-          let found = archives.scan(file: path, isLayer: isLayer, matcher: &matcher)
-          result.bytes += found.bytes
-          result.files += 1
-          progress?.record(bytes: 0, matches: found.matches.count)
-          result.findings += found.matches.map {
-            Finding(match: $0, rule: rules.rules[$0.ruleIndex], source: .file, path: name, commit: nil)
-          }
-          result.problems += found.readProblems(under: name)
-          continue
-        }
+        let (name, isLayer) = ArchiveContents.name(ofFile: shown)
         do {
-          // Memory-mapped: a file over the size limit is mapped, measured and left unread. An
-          // archive here is one whose name is not UTF-8: it is read from the mapping.
-          let scanned = try FileContent.withContents(ofBytes: pathBytes) { bytes -> (size: Int, found: ArchiveMatches?) in
-            let isArchive = archives != nil && ArchiveContents.isArchive(bytes)
-            if !isArchive, let maxFileSize, bytes.count > maxFileSize { return (bytes.count, nil) }
-            result.bytes += bytes.count
-            return (bytes.count, try ArchiveContents.scan(bytes, named: shown, archives: archives, matcher: &matcher))
-          }
+          let scanned = try Self.scanFile(
+            at: pathBytes, shown: shown, isLayer: isLayer, maxFileSize: maxFileSize, archives: archives, matcher: &matcher)
           guard let found = scanned.found else {
             result.problems.append(Self.tooLarge(shown, size: scanned.size, limit: maxFileSize ?? 0))
             progress?.record(bytes: 0, matches: 0)
             continue
           }
-          let matches = found.matches
-          result.problems += found.readProblems(under: shown)
+          result.bytes += found.bytes
+          result.problems += found.readProblems(under: found.isArchive ? name : shown)
           result.files += 1
-          progress?.record(bytes: 0, matches: matches.count)
-          result.findings += matches.map {
-            Finding(match: $0, rule: rules.rules[$0.ruleIndex], source: .file, path: shown, commit: nil)
+          progress?.record(bytes: 0, matches: found.matches.count)
+          result.findings += found.matches.map {
+            Finding(match: $0, rule: rules.rules[$0.ruleIndex], source: .file, path: found.isArchive ? name : shown, commit: nil)
           }
         } catch {
           result.problems.append(ReadProblem(subject: shown, message: "cannot read: \(FileContent.reason(error))"))

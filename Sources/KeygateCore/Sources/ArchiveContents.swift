@@ -19,6 +19,8 @@ public struct ArchiveLimits: Sendable, Equatable {
 /// below the archive (`["app/config.py"]`, or `["sha256:…", "/app/.env"]` inside an image
 /// layer), and so do the problems.
 struct ArchiveMatches {
+  /// True when the content was opened as an archive (the matches are its members').
+  var isArchive = false
   var matches: [RawMatch] = []
   var problems: [(members: [String], message: String, isIncomplete: Bool)] = []
   /// Content bytes scanned.
@@ -105,7 +107,7 @@ struct ArchiveContents {
   private func scan(
     named name: String, isLayer: Bool, matcher: inout Matcher, open: () throws(ArchiveError) -> ArchiveReader
   ) -> ArchiveMatches {
-    var result = ArchiveMatches()
+    var result = ArchiveMatches(isArchive: true)
     var budget = Budget()
     do {
       walk(

@@ -1,4 +1,5 @@
 import Foundation
+import KeygateGit
 
 /// The regular files of a directory that is not a git repository, found without following
 /// symbolic links.
@@ -69,39 +70,5 @@ struct DirectoryTree {
   }
 
   /// A path as the report shows it: UTF-8 as is, each other byte as `\xNN`.
-  static func shown(_ path: [UInt8]) -> String {
-    if let text = String(validating: path, as: UTF8.self) { return text }
-    var shown = ""
-    var index = 0
-    while index < path.count {
-      let length = Self.sequenceLength(path[index])
-      if length > 0, index + length <= path.count,
-        let scalar = String(validating: path[index..<index + length], as: UTF8.self)
-      {
-        shown += scalar
-        index += length
-      } else {
-        shown += "\\x" + String(path[index], radix: 16, uppercase: true).leftPadded(to: 2)
-        index += 1
-      }
-    }
-    return shown
-  }
-
-  /// How many bytes a UTF-8 sequence starting with `lead` has; 0 for a byte no sequence starts with.
-  private static func sequenceLength(_ lead: UInt8) -> Int {
-    switch lead {
-    case 0x00...0x7F: 1
-    case 0xC2...0xDF: 2
-    case 0xE0...0xEF: 3
-    case 0xF0...0xF4: 4
-    default: 0
-    }
-  }
-}
-
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: "0", count: width - count) + self
-  }
+  static func shown(_ path: [UInt8]) -> String { PathBytes.shown(path) }
 }

@@ -35,18 +35,22 @@ enum FileContent {
   /// as git stores links.
   /// - Throws: The reason the file cannot be read.
   static func withContents<R>(of path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-    if kind(at: path) == .symlink {
-      let target = try FileManager.default.destinationOfSymbolicLink(atPath: path)
-      return try Array(target.utf8).withUnsafeBytes(body)
-    }
-    let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    return try data.withUnsafeBytes(body)
+    try withContents(ofBytes: Array(path.utf8), body)
   }
 
-  /// Calls `body` with the bytes of the regular file at `path` (its bytes, which need not be
-  /// UTF-8), memory-mapped. A symbolic link is not followed and a FIFO is never waited on.
+  /// Calls `body` with the bytes of the file at `path` (its bytes, which need not be UTF-8),
+  /// memory-mapped, or with a symbolic link's target, as git stores links. A link is never
+  /// followed and a FIFO is never waited on.
   /// - Throws: `FileReadError` with the reason the file cannot be read.
   static func withContents<R>(ofBytes path: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    if kind(atBytes: path) == .symlink {
+      var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+      let length = withCString(path) { link in
+        target.withUnsafeMutableBytes { readlink(link, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+      }
+      guard length >= 0 else { throw FileReadError(code: errno) }
+      return try target[..<length].withUnsafeBytes(body)
+    }
     let descriptor = withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
     guard descriptor >= 0 else { throw FileReadError(code: errno) }
     defer { close(descriptor) }

@@ -129,11 +129,11 @@ struct GitHistory {
         try repository.visitTree(tree) { kind, id, name in
           switch kind {
           case .file where flagged.contains(id), .symlink where flagged.contains(id):
-            result.append((String(decoding: name, as: UTF8.self), id))
+            result.append((PathBytes.shown(name), id))
           case .tree:
             let below = flaggedPaths(in: id, depth: depth + 1)
             if !below.isEmpty {
-              let prefix = String(decoding: name, as: UTF8.self) + "/"
+              let prefix = PathBytes.shown(name) + "/"
               result += below.map { (prefix + $0.path, $0.blob) }
             }
           default: break

@@ -55,11 +55,12 @@ public struct ProjectFiles: Sendable {
           .blob($0.blob, path: $0.path, addedLines: $0.lines)
         }
       } else if let workDirectory = repository.workingDirectory {
-        let tracked = try repository.indexEntries().filter { !$0.isSymlink }.map(\.path)
-        let untracked = try repository.workingTreeChanges().filter(\.isUntracked).map(\.path)
+        let root = Array(workDirectory.utf8)
+        let tracked = try repository.indexEntries().filter { !$0.isSymlink }.map { ($0.path, $0.pathBytes) }
+        let untracked = try repository.workingTreeChanges().filter(\.isUntracked).map { ($0.path, $0.pathBytes) }
         items =
-          tracked.map { .disk(absolute: Array((workDirectory + $0).utf8), path: $0, isTracked: true) }
-          + untracked.map { .disk(absolute: Array((workDirectory + $0).utf8), path: $0, isTracked: false) }
+          tracked.map { .disk(absolute: root + $0.1, path: $0.0, isTracked: true) }
+          + untracked.map { .disk(absolute: root + $0.1, path: $0.0, isTracked: false) }
       } else if let head = try repository.headCommitID() {
         try Self.list(tree: try repository.commit(head).treeID, prefix: "", in: repository, into: &items)
       }
