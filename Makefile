@@ -8,7 +8,7 @@ export PKG_CONFIG_PATH := $(shell brew --prefix libarchive 2>/dev/null)/lib/pkgc
 endif
 KEYGATE := .build/release/keygate
 
-.PHONY: deps build release scan test embed bench format clean image
+.PHONY: deps build release scan test sanitize embed bench format clean image
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,12 @@ test: deps
 	@scripts/check-embedded-policies.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## The whole suite under AddressSanitizer (with leak checks), then under ThreadSanitizer; each
+## builds into .build/sanitize-KIND and fails on any sanitizer report, the keygate children's too.
+sanitize: deps
+	scripts/sanitize.sh address
+	scripts/sanitize.sh thread
 
 ## Regenerate the copy of policies/ built into the binary (after editing policies/).
 embed:

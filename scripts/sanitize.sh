@@ -21,12 +21,17 @@ shift
 # Swift's own crash backtracer deadlocks inside a sanitizer's report: the sanitizer reports.
 export SWIFT_BACKTRACE=enable=no
 reports="$root/.build/sanitize-$kind/reports"
+# The toolchain's own symbolizer: an older llvm-symbolizer found on PATH (Debian's LLVM 14) can
+# deadlock with the sanitizer runtime while LeakSanitizer matches suppressions, and the process
+# never exits.
+symbolizer=$(dirname -- "$(command -v swift)")/llvm-symbolizer
+[[ -x $symbolizer ]] || symbolizer=$(command -v llvm-symbolizer || true)
 case $kind in
   address)
-    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:log_path=$reports/asan}
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:log_path=$reports/asan:external_symbolizer_path=$symbolizer}
     export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}
     ;;
-  thread) export TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1:log_path=$reports/tsan} ;;
+  thread) export TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1:log_path=$reports/tsan:external_symbolizer_path=$symbolizer} ;;
   *) echo "sanitize.sh: address or thread, not '$kind'" >&2; exit 64 ;;
 esac
 scripts/install-deps.sh >&2
