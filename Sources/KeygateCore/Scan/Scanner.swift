@@ -595,7 +595,7 @@ public struct Scanner: Sendable {
     do {
       paths = try repository.submodulePaths()
     } catch {
-      problems.append(ReadProblem(subject: ".gitmodules", message: "cannot list the submodules: \(error)"))
+      problems.append(ReadProblem(subject: "index", message: "cannot list the submodules: \(error)"))
       paths = []
     }
     for path in paths {
