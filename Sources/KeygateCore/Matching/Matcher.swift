@@ -23,6 +23,8 @@ public struct Matcher: ~Copyable {
 
   /// Hits between two looks at the clock while Hyperscan reports them.
   private static let hitsPerClockCheck = 256
+  /// Hits confirmed with PCRE2 between two looks at the clock.
+  private static let confirmationsPerClockCheck = 16
 
   /// - Throws: `RegexError` when Hyperscan cannot allocate scratch space.
   public init(rules: CompiledRules, timeLimit: Duration? = nil) throws(RegexError) {
@@ -146,10 +148,14 @@ public struct Matcher: ~Copyable {
     var found: [(rule: Int, secret: Range<Int>, whole: Range<Int>)] = []
     // Hyperscan reports every end of a variable-length match; confirm once per stretch.
     var confirmedUpTo = [Int](repeating: 0, count: ruleCount)
+    var confirmations = 0
     for hit in hits where hit.pattern < ruleCount {
       let rule = hit.pattern
       guard hit.end > confirmedUpTo[rule] else { continue }
-      guard !stopsAtDeadline() else { break }
+      // The clock is read before the first confirmation and then every few: a read per hit cost
+      // a few per cent on a history with many generic-rule hits.
+      defer { confirmations += 1 }
+      guard confirmations % Self.confirmationsPerClockCheck != 0 || !stopsAtDeadline() else { break }
       let window = rules.windows[rule]
       let limit = min(content.count, hit.end + window)
       // The subject starts at 0 so that look-behind (`\b`) sees the byte before the window.

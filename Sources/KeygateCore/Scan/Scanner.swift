@@ -712,12 +712,7 @@ public struct Scanner: Sendable {
     let isSingleFile = FileContent.kind(at: root) != .directory
     let tree = isSingleFile ? nil : DirectoryTree(listing: root)
     // What the report shows, and the path's bytes (a name need not be UTF-8).
-    let rootBytes = Array(root.utf8)
-    let files: [(shown: String, path: [UInt8])] =
-      tree.map { tree in
-        tree.files.map { ($0, rootBytes + [UInt8(ascii: "/")] + Array($0.utf8)) }
-          + tree.undecodable.map { ($0.shown, rootBytes + [UInt8(ascii: "/")] + $0.path) }
-      } ?? [((root as NSString).lastPathComponent, rootBytes)]
+    let files = tree?.files ?? [((root as NSString).lastPathComponent, Array(root.utf8))]
     let rules = self.rules
     let maxFileSize = options.maxFileSize
     let archives = options.archiveContents

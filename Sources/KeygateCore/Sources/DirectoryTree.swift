@@ -4,14 +4,12 @@ import KeygateGit
 /// The regular files of a directory that is not a git repository, found without following
 /// symbolic links.
 ///
-/// Names are read as bytes (`readdir`), because a file name on Linux need not be UTF-8. Files
-/// whose path is UTF-8 are listed in `files`; the others in `undecodable`, shown with each byte
-/// that is not UTF-8 written as `\xNN` and opened by their bytes.
+/// Names are read as bytes (`readdir`), because a file name on Linux need not be UTF-8: each file
+/// is opened by its path's bytes and shown with each byte that is not UTF-8 written as `\xNN`.
 struct DirectoryTree {
-  /// Paths relative to the root, sorted.
-  private(set) var files: [String] = []
-  /// Files whose relative path is not UTF-8: how the report shows it, and its bytes.
-  private(set) var undecodable: [(shown: String, path: [UInt8])] = []
+  /// The regular files, sorted by `shown`: the path relative to the root as the report shows it,
+  /// and the absolute path's bytes, which open the file.
+  private(set) var files: [(shown: String, path: [UInt8])] = []
   private(set) var problems: [ReadProblem] = []
 
   init(listing root: String) {
@@ -24,33 +22,28 @@ struct DirectoryTree {
         names = try Self.names(in: absolute)
       } catch {
         problems.append(
-          ReadProblem(subject: relative.isEmpty ? "." : Self.shown(relative), message: "cannot list directory: \(error)"))
+          ReadProblem(subject: relative.isEmpty ? "." : PathBytes.shown(relative), message: "cannot list directory: \(error)"))
         continue
       }
       for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
         let path = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
-        switch FileContent.kind(atBytes: rootBytes + [UInt8(ascii: "/")] + path) {
-        case .regular:
-          if let text = String(validating: path, as: UTF8.self) {
-            files.append(text)
-          } else {
-            undecodable.append((Self.shown(path), path))
-          }
+        let file = rootBytes + [UInt8(ascii: "/")] + path
+        switch FileContent.kind(atBytes: file) {
+        case .regular: files.append((PathBytes.shown(path), file))
         case .directory: stack.append(path)
         case .symlink:
-          problems.append(ReadProblem(subject: Self.shown(path), message: "symbolic link not followed", isIncomplete: false))
+          problems.append(ReadProblem(subject: PathBytes.shown(path), message: "symbolic link not followed", isIncomplete: false))
         case .other:
-          problems.append(ReadProblem(subject: Self.shown(path), message: "not a regular file; skipped", isIncomplete: false))
+          problems.append(ReadProblem(subject: PathBytes.shown(path), message: "not a regular file; skipped", isIncomplete: false))
         case nil:
           let code = errno
           // Gone between the listing and the look: nothing to scan.
           if code == ENOENT { continue }
-          problems.append(ReadProblem(subject: Self.shown(path), message: "cannot read: \(FileReadError(code: code))"))
+          problems.append(ReadProblem(subject: PathBytes.shown(path), message: "cannot read: \(FileReadError(code: code))"))
         }
       }
     }
-    files.sort()
-    undecodable.sort { $0.shown < $1.shown }
+    files.sort { $0.shown < $1.shown }
   }
 
   /// The entries of the directory at `path` (bytes), without `.` and `..`.
@@ -68,7 +61,4 @@ struct DirectoryTree {
     }
     return names
   }
-
-  /// A path as the report shows it: UTF-8 as is, each other byte as `\xNN`.
-  static func shown(_ path: [UInt8]) -> String { PathBytes.shown(path) }
 }

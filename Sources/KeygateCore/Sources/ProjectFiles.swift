@@ -40,8 +40,7 @@ public struct ProjectFiles: Sendable {
     guard let repository else {
       if FileContent.kind(at: root) == .directory {
         let tree = DirectoryTree(listing: root)
-        items = tree.files.map { .disk(absolute: Array((root + "/" + $0).utf8), path: $0, isTracked: false) }
-          + tree.undecodable.map { .disk(absolute: Array((root + "/").utf8) + $0.path, path: $0.shown, isTracked: false) }
+        items = tree.files.map { .disk(absolute: $0.path, path: $0.shown, isTracked: false) }
         problems = tree.problems.filter(\.isIncomplete)
       } else {
         items = [.disk(absolute: Array(root.utf8), path: (root as NSString).lastPathComponent, isTracked: false)]
